@@ -1,0 +1,41 @@
+/**
+ * arena.h: a bump allocator.  Everything allocated from an arena is freed at
+ * once by arena_release() (or kept but rewound by arena_reset()).  A loaded
+ * profile lives in one arena; every command gets a scratch arena that the
+ * dispatcher resets afterwards, so reports need no frees on any path.
+ */
+#ifndef PROF_ARENA_H
+#define PROF_ARENA_H
+
+#include <stddef.h>
+
+struct arena_block;
+
+struct arena {
+    struct arena_block *head; /* owned: newest block first */
+    size_t block_size;        /* bytes: size of ordinary blocks */
+    size_t used;              /* bytes: total handed out, for statistics */
+};
+
+#define ARENA_INIT {NULL, 0, 0}
+
+void arena_init(struct arena *a, size_t block_size);
+/** Memory for n bytes, aligned to 16, uninitialised.  Never NULL. */
+void *arena_alloc(struct arena *a, size_t n);
+/** Like arena_alloc() but zeroed. */
+void *arena_zalloc(struct arena *a, size_t n);
+/** count*size bytes, zeroed, aborting on overflow. */
+void *arena_calloc(struct arena *a, size_t count, size_t size);
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+/** printf into the arena. */
+char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/** Free everything but the first block; the arena stays usable. */
+void arena_reset(struct arena *a);
+/** Free everything. */
+void arena_release(struct arena *a);
+
+#define ARENA_NEW(a, type) ((type *)arena_zalloc((a), sizeof(type)))
+#define ARENA_NEWN(a, type, n) ((type *)arena_calloc((a), (n), sizeof(type)))
+
+#endif

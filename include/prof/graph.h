@@ -1,0 +1,159 @@
+/**
+ * graph.h: pprof's call graph over a loaded profile (internal/graph).
+ *
+ * A graph is built for one report from a read-only profile plus a view
+ * (struct graph_input: which samples, which value, which frames), in the
+ * command's scratch arena.  Nodes are keyed by struct node_info, computed once
+ * per (location, line) at the report's granularity, so the sample walk only
+ * follows dense node indices: cum is counted once per sample per node with
+ * generation stamps, edges once per sample per (caller, callee) pair, no self
+ * edges, inline and residual flags as pprof sets them.
+ */
+#ifndef PROF_GRAPH_H
+#define PROF_GRAPH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "prof/arena.h"
+#include "prof/hashmap.h"
+#include "prof/profile.h"
+
+enum granularity { GRAN_DEFAULT, GRAN_FUNCTIONS, GRAN_FILEFUNCTIONS, GRAN_FILES, GRAN_LINES, GRAN_ADDRESSES };
+
+/** What identifies a node (pprof's NodeInfo).  Strings are never NULL. */
+struct node_info {
+    const char *name;      /* borrowed (profile) */
+    const char *orig_name; /* borrowed: system name, only with orig_names */
+    uint64_t address;
+    const char *file;      /* arena: cleaned */
+    int64_t start_line;
+    int64_t lineno;
+    int64_t columnno;
+    const char *objfile;   /* borrowed: mapping file, only when needed */
+};
+
+/** One frame of a view: what a (location, line) contributes.  Filters
+ *  rewrite frames (hide, show, show_from, tagroot) without touching the profile. */
+struct view_line {
+    const struct prof_function *fn; /* borrowed, NULL for a line without function */
+    int64_t line, column;
+};
+
+struct view_loc {
+    const struct prof_location *loc; /* borrowed; NULL for a pseudo location */
+    const struct view_line *lines;   /* innermost first; may be the profile's own lines */
+    uint32_t nlines;                 /* 0 = the location has no lines (address only) */
+    bool absent;                     /* removed from every stack (hide/show emptied it) */
+};
+
+struct view_sample {
+    const struct prof_sample *src; /* borrowed: labels, values */
+    const uint32_t *locs;          /* view location indices, leaf first */
+    uint32_t nlocs;
+    int64_t value;   /* the selected sample value */
+    int64_t div;     /* the -mean divisor (value 0), or 0 */
+};
+
+/** A report's view of the profile: filtered samples and rewritten locations. */
+struct graph_input {
+    const struct profile *prof;
+    struct view_loc *locs;  /* arena: one per profile location (+ pseudo ones) */
+    size_t nlocs;
+    struct view_sample *samples; /* arena */
+    size_t nsamples;
+    bool has_mean;
+};
+
+struct graph_options {
+    enum granularity gran;
+    bool noinlines;
+    bool showcolumns;
+    bool obj_names;   /* keep object file names (raw, list, disasm, callgrind) */
+    bool orig_names;  /* keep system names */
+    bool drop_negative;
+    const char *trim_path;   /* borrowed, may be "" */
+    const char *source_path; /* borrowed, may be "" */
+};
+
+struct graph_edge {
+    uint32_t src, dst; /* node indices */
+    int64_t weight, weight_div;
+    bool residual;
+    bool is_inline;
+    bool removed;      /* trimmed away */
+    uint32_t stamp;    /* last sample that added to it */
+};
+
+struct graph_node {
+    struct node_info info;
+    const char *pname; /* arena: printable name, filled by graph_printable_names */
+    int64_t flat, flat_div, cum, cum_div;
+    uint32_t *in, *out; /* arena: edge indices */
+    uint32_t nin, nout, capin, capout;
+    uint32_t stamp;       /* last sample that added to cum */
+    uint32_t cache_dst;   /* last callee seen, a one-entry edge cache */
+    uint32_t cache_edge;
+};
+
+struct graph {
+    struct arena *arena;        /* borrowed: the command's scratch arena */
+    struct graph_node *nodes;   /* arena: every node created */
+    size_t nnodes;
+    uint32_t *order;            /* arena: the graph's node list (pprof's g.Nodes) */
+    size_t norder;
+    struct graph_edge *edges;   /* heap (grows), owned */
+    size_t nedges, capedges;
+    struct u64map edge_map;     /* (src << 32 | dst) -> edge index */
+    /* Per view location: its nodes, innermost first (PROF_NONE = not kept). */
+    uint32_t *loc_first;        /* arena: index into loc_nodes */
+    uint32_t *loc_count;        /* arena */
+    uint32_t *loc_nodes;        /* arena */
+};
+
+/** Prepare the node map for input at the options' granularity (no samples yet). */
+void graph_init(struct graph *g, struct arena *a, const struct graph_input *in, const struct graph_options *o);
+/** Reset counters and edges and walk the samples; kept (a bool per node, or NULL
+ *  for all) restricts the graph to those nodes as pprof's KeptNodes does. */
+void graph_build(struct graph *g, const struct graph_input *in, const bool *kept, bool drop_negative);
+void graph_release(struct graph *g);
+
+static inline int64_t node_flat(const struct graph_node *n) { return n->flat_div ? n->flat / n->flat_div : n->flat; }
+static inline int64_t node_cum(const struct graph_node *n) { return n->cum_div ? n->cum / n->cum_div : n->cum; }
+static inline int64_t edge_value(const struct graph_edge *e) { return e->weight_div ? e->weight / e->weight_div : e->weight; }
+
+/** Fill pname for every node in the order list. */
+void graph_printable_names(struct graph *g);
+/** pprof's NodeInfo.PrintableName into the arena. */
+const char *node_printable_name(struct arena *a, const struct node_info *ni);
+
+enum node_order { ORDER_FLAT, ORDER_CUM, ORDER_ENTROPY };
+void graph_sort(struct graph *g, enum node_order order);
+
+/** Trimming, as pprof's newTrimmedGraph. */
+struct trim_options {
+    int nodecount;       /* <= 0: no limit */
+    double nodefraction;
+    double edgefraction;
+    bool visual;         /* dot: nodelets count toward nodecount, redundant edges removed */
+    enum node_order order;
+};
+struct trim_result {
+    int orig_count;
+    int dropped_nodes;
+    int dropped_edges;
+};
+void graph_trimmed(struct graph *g, const struct graph_input *in, const struct graph_options *o,
+                   const struct trim_options *t, struct trim_result *res);
+
+/** Sum of flat values of the graph's nodes. */
+int64_t graph_flat_sum(const struct graph *g);
+
+/** Edges sorted as pprof's EdgeMap.Sort (|weight| desc, src name, dst name); arena array. */
+uint32_t *graph_sorted_edges(struct graph *g, const uint32_t *edges, uint32_t n);
+
+/** Go's filepath.Clean into the arena. */
+const char *path_clean(struct arena *a, const char *path);
+
+#endif

@@ -1,0 +1,93 @@
+/**
+ * report.h: turning a loaded profile plus a configuration into the bytes of
+ * one report.  A report is generated whole into a strbuf before anything is
+ * written, so an error leaves stdout and the output file untouched.
+ *
+ * Each format family has its own renderer (report_text.c, ...) selected from
+ * the format table in report.c; they share the helpers declared here.
+ */
+#ifndef PROF_REPORT_H
+#define PROF_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "prof/arena.h"
+#include "prof/error.h"
+#include "prof/graph.h"
+#include "prof/options.h"
+#include "prof/profile.h"
+#include "prof/strbuf.h"
+
+enum report_format {
+    RPT_CALLGRIND,
+    RPT_COMMENTS,
+    RPT_DIS,
+    RPT_DOT,
+    RPT_LIST,
+    RPT_PROTO,
+    RPT_RAW,
+    RPT_TAGS,
+    RPT_TEXT,
+    RPT_TOPPROTO,
+    RPT_TRACES,
+    RPT_TREE,
+    RPT_WEBLIST,
+};
+
+struct prof_regex;
+
+/** Everything a renderer needs; built by report_run(). */
+struct report {
+    const struct profile *prof;       /* borrowed */
+    const struct prof_config *cfg;    /* borrowed: effective settings, overrides applied */
+    const char *cmd;                  /* command name ("top", "tree", ...) */
+    enum report_format fmt;
+    const char *symbol;               /* borrowed: the command's regexp argument, or NULL */
+    struct prof_regex *symbol_re;     /* owned: compiled symbol */
+    struct arena *a;                  /* borrowed scratch arena */
+    struct strbuf *out;               /* borrowed destination */
+
+    int sample_index;
+    const char *sample_type;   /* "mean_" + type with -mean */
+    const char *sample_unit;
+    double ratio;              /* 1 / divide_by */
+    const char *output_unit;   /* the unit option, replaced by select_output_unit */
+    int64_t total;
+    const char **filters;      /* arena: "focus=..." lines for the legend */
+    size_t nfilters;
+
+    struct graph_input in;     /* the filtered view of the profile */
+    struct graph_options gopt;
+    struct trim_options topt;
+};
+
+/**
+ * Generate the report of command cmd (a name from the command table) with
+ * optional argument arg into out.  -1 + err on failure (nothing appended).
+ */
+int report_run(const struct profile *p, const struct prof_config *cfg, const char *cmd, const char *arg,
+               struct strbuf *out, struct arena *scratch, struct prof_err *err);
+
+/* ---- helpers shared by the renderers ---- */
+
+/** pprof's formatValue: divide_by ratio, then scaled to the output unit. */
+const char *report_value(struct report *r, int64_t v);
+/** Per-value auto scaling (formatValue with unit "minimum"/"auto" semantics as used by traces, tags, list). */
+const char *report_value_auto(struct report *r, int64_t v);
+/** Untrimmed percentage string in the arena. */
+const char *report_pct(struct report *r, int64_t v, int64_t total);
+/** pprof's selectOutputUnit over a built graph. */
+void report_select_unit(struct report *r, const struct graph *g);
+/** The profile header lines (File, Build ID, comments, Type, Time, Duration), one per line, into out. */
+void report_profile_labels(struct report *r, const char ***lines, size_t *n);
+/** reportLabels: headers (unless compact), filters, "Showing nodes...", dropped/top lines. */
+void report_graph_labels(struct report *r, int64_t shown, int nodecount, int origcount, int dropped_nodes,
+                         int dropped_edges, bool full_headers, const char ***lines, size_t *n);
+/** Build and trim the report's graph. */
+void report_graph(struct report *r, struct graph *g, struct trim_result *tr);
+
+/* Renderers: one per format family. */
+int report_text(struct report *r, struct prof_err *err);
+
+#endif

@@ -1,0 +1,95 @@
+#include "prof/profile.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "prof/read.h"
+#include "prof/util.h"
+
+struct profile *profile_load(const char *path, struct prof_err *err)
+{
+    struct prof_bytes b;
+    if (read_source(path, &b, err))
+        return NULL;
+    if (read_inflate(&b, 0, err)) {
+        prof_bytes_release(&b);
+        return NULL;
+    }
+    struct profile *p = profile_decode(b.data, b.len, err);
+    prof_bytes_release(&b);
+    if (p && profile_check(p, err))
+        profile_free(&p);
+    return p;
+}
+
+int profile_check(const struct profile *p, struct prof_err *err)
+{
+    /* The decoder already resolved every reference and checked ids; what is
+     * left are the invariants a report relies on. */
+    for (size_t i = 0; i < p->nlocations; i++) {
+        const struct prof_location *l = &p->locations[i];
+        if (l->mapping != PROF_NONE && l->mapping >= p->nmappings)
+            return prof_errf(err, PROF_EDATA, "malformed profile: location id %" PRIu64 " has a bad mapping", l->id);
+    }
+    return 0;
+}
+
+void profile_free(struct profile **pp)
+{
+    if (!*pp)
+        return;
+    arena_release(&(*pp)->arena);
+    free(*pp);
+    *pp = NULL;
+}
+
+size_t profile_default_sample_index(const struct profile *p)
+{
+    if (p->default_sample_type[0])
+        for (size_t i = 0; i < p->nsample_types; i++)
+            if (strcmp(p->sample_types[i].type, p->default_sample_type) == 0)
+                return i;
+    return p->nsample_types ? p->nsample_types - 1 : 0;
+}
+
+int profile_sample_index(const struct profile *p, const char *spec, struct prof_err *err)
+{
+    if (p->nsample_types == 0)
+        return prof_errf(err, PROF_EDATA, "profile has no samples");
+    if (!spec || !spec[0])
+        return (int)profile_default_sample_index(p);
+    /* An integer (Go Atoi: optional sign, decimal digits) selects by position. */
+    const char *s = spec;
+    if (*s == '+' || *s == '-')
+        s++;
+    if (*s) {
+        const char *q = s;
+        while (*q >= '0' && *q <= '9')
+            q++;
+        if (!*q) {
+            errno = 0;
+            long long v = strtoll(spec, NULL, 10);
+            if (errno == 0 && v >= INT32_MIN && v <= INT32_MAX) {
+                if (v < 0 || (unsigned long long)v >= p->nsample_types)
+                    return prof_errf(err, PROF_EUSAGE, "sample_index %s is outside the range [0..%zu]", spec,
+                                     p->nsample_types - 1);
+                return (int)v;
+            }
+        }
+    }
+    const char *nospace = strncmp(spec, "inuse_", 6) == 0 ? spec + 6 : spec;
+    for (size_t i = 0; i < p->nsample_types; i++)
+        if (strcmp(p->sample_types[i].type, spec) == 0 || strcmp(p->sample_types[i].type, nospace) == 0)
+            return (int)i;
+    char list[1024];
+    size_t off = 0;
+    list[0] = 0;
+    for (size_t i = 0; i < p->nsample_types && off + 1 < sizeof(list); i++) {
+        int w = snprintf(list + off, sizeof(list) - off, "%s%s", i ? " " : "", p->sample_types[i].type);
+        off = w < 0 || off + (size_t)w >= sizeof(list) ? sizeof(list) - 1 : off + (size_t)w;
+    }
+    return prof_errf(err, PROF_EUSAGE, "sample_index \"%s\" must be one of: [%s]", spec, list);
+}

@@ -1,0 +1,385 @@
+/*
+ * report.c: the report pipeline shared by every format (pprof's
+ * generateRawReport + report.New): per-command overrides, sample value
+ * selection, the filtered view, the total, labels and unit selection; then the
+ * format's renderer.
+ */
+#include "prof/report.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "prof/commands.h"
+#include "prof/regex.h"
+#include "prof/units.h"
+#include "prof/util.h"
+
+struct report_fmt {
+    enum report_format format;
+    int (*render)(struct report *r, struct prof_err *err);
+};
+
+static const struct report_fmt formats[] = {
+    {RPT_TEXT, report_text},
+};
+
+/* ---- values, percentages ---- */
+
+const char *report_value(struct report *r, int64_t v)
+{
+    if (r->ratio > 0 && r->ratio != 1)
+        v = (int64_t)((double)v * r->ratio);
+    char buf[128];
+    units_scaled_label(buf, sizeof(buf), v, r->sample_unit, r->output_unit);
+    return arena_strdup(r->a, buf);
+}
+
+const char *report_value_auto(struct report *r, int64_t v)
+{
+    if (r->ratio > 0 && r->ratio != 1)
+        v = (int64_t)((double)v * r->ratio);
+    char buf[128];
+    units_scaled_label(buf, sizeof(buf), v, r->sample_unit, "auto");
+    return arena_strdup(r->a, buf);
+}
+
+const char *report_pct(struct report *r, int64_t v, int64_t total)
+{
+    char buf[64];
+    units_percentage(buf, sizeof(buf), v, total);
+    return arena_strdup(r->a, buf);
+}
+
+void report_select_unit(struct report *r, const struct graph *g)
+{
+    if (strcmp(r->output_unit, "minimum") != 0 || g->norder == 0)
+        return;
+    int64_t min = 0;
+    for (size_t i = 0; i < g->norder; i++) {
+        const struct graph_node *n = &g->nodes[g->order[i]];
+        int64_t v = abs64(node_flat(n));
+        if (v == 0)
+            v = abs64(node_cum(n));
+        if (v > 0 && (min == 0 || v < min))
+            min = v;
+    }
+    int64_t max = r->total;
+    if (min == 0)
+        min = max;
+    if (r->ratio > 0 && r->ratio != 1) {
+        min = (int64_t)((double)min * r->ratio);
+        max = (int64_t)((double)max * r->ratio);
+    }
+    const char *minu, *maxu, *unit;
+    units_scale(min, r->sample_unit, "minimum", &minu);
+    units_scale(max, r->sample_unit, "minimum", &maxu);
+    unit = minu;
+    if (strcmp(minu, maxu) != 0 && min * 100 < max && r->fmt != RPT_CALLGRIND)
+        units_scale(100 * min, r->sample_unit, "minimum", &unit);
+    r->output_unit = unit[0] ? arena_strdup(r->a, unit) : r->sample_unit;
+}
+
+/* ---- labels ---- */
+
+struct lines {
+    const char **v;
+    size_t n, cap;
+};
+
+static void lines_add(struct report *r, struct lines *l, const char *s)
+{
+    if (l->n == l->cap) {
+        size_t nc = l->cap ? l->cap * 2 : 16;
+        const char **nv = arena_alloc(r->a, nc * sizeof(char *));
+        if (l->n)
+            memcpy(nv, l->v, l->n * sizeof(char *));
+        l->v = nv;
+        l->cap = nc;
+    }
+    l->v[l->n++] = s;
+}
+
+static void profile_labels(struct report *r, struct lines *l)
+{
+    const struct profile *p = r->prof;
+    char base[1024];
+    if (p->nmappings > 0) {
+        if (p->mappings[0].file[0])
+            lines_add(r, l, arena_printf(r->a, "File: %s", path_base(p->mappings[0].file, base, sizeof(base))));
+        if (p->mappings[0].build_id[0])
+            lines_add(r, l, arena_printf(r->a, "Build ID: %s", p->mappings[0].build_id));
+    }
+    for (size_t i = 0; i < p->ncomments; i++)
+        if (p->comments[i][0] != '#')
+            lines_add(r, l, p->comments[i]);
+    if (r->sample_type[0])
+        lines_add(r, l, arena_printf(r->a, "Type: %s", r->sample_type));
+    if (p->doc_url[0])
+        lines_add(r, l, arena_printf(r->a, "Doc: %s", p->doc_url));
+    if (p->time_nanos != 0) {
+        int64_t sec = p->time_nanos / 1000000000;
+        if (p->time_nanos % 1000000000 < 0)
+            sec--;
+        time_t t = (time_t)sec;
+        struct tm tm;
+        char tb[128];
+        localtime_r(&t, &tm);
+        strftime(tb, sizeof(tb), "%Y-%m-%d %H:%M:%S %Z", &tm);
+        lines_add(r, l, arena_printf(r->a, "Time: %s", tb));
+    }
+    if (p->duration_nanos != 0) {
+        char dur[64];
+        units_label(dur, sizeof(dur), p->duration_nanos, "nanoseconds");
+        const char *tu;
+        double tn = units_scale(r->total, r->sample_unit, "nanoseconds", &tu);
+        const char *ratio = "";
+        if (strcmp(tu, "ns") == 0 && tn != 0)
+            ratio = arena_printf(r->a, "(%s)", report_pct(r, (int64_t)tn, p->duration_nanos));
+        lines_add(r, l,
+                  arena_printf(r->a, "Duration: %s, Total samples = %s %s", dur, report_value(r, r->total), ratio));
+    }
+}
+
+void report_profile_labels(struct report *r, const char ***lines, size_t *n)
+{
+    struct lines l = {NULL, 0, 0};
+    profile_labels(r, &l);
+    *lines = l.v;
+    *n = l.n;
+}
+
+void report_graph_labels(struct report *r, int64_t shown, int nodecount, int origcount, int dropped_nodes,
+                         int dropped_edges, bool full_headers, const char ***lines, size_t *n)
+{
+    struct lines l = {NULL, 0, 0};
+    if (full_headers || !r->cfg->compact_labels)
+        profile_labels(r, &l);
+    if (r->nfilters) {
+        lines_add(r, &l, "Active filters:");
+        for (size_t i = 0; i < r->nfilters; i++) {
+            const char *f = r->filters[i];
+            if (strlen(f) > 80)
+                lines_add(r, &l, arena_printf(r->a, "   %.80s\xe2\x80\xa6", f));
+            else
+                lines_add(r, &l, arena_printf(r->a, "   %s", f));
+        }
+    }
+    char pct[64];
+    units_percentage_trim(pct, sizeof(pct), shown, r->total);
+    lines_add(r, &l, arena_printf(r->a, "Showing nodes accounting for %s, %s of %s total", report_value(r, shown), pct,
+                                  report_value(r, r->total)));
+    if (r->total != 0) {
+        if (dropped_nodes > 0)
+            lines_add(r, &l,
+                      arena_printf(r->a, "Dropped %d node%s (cum <= %s)", dropped_nodes, dropped_nodes > 1 ? "s" : "",
+                                   report_value(r, abs64((int64_t)((double)r->total * r->cfg->nodefraction)))));
+        if (dropped_edges > 0)
+            lines_add(r, &l,
+                      arena_printf(r->a, "Dropped %d edge%s (freq <= %s)", dropped_edges, dropped_edges > 1 ? "s" : "",
+                                   report_value(r, abs64((int64_t)((double)r->total * r->cfg->edgefraction)))));
+        if (nodecount > 0 && nodecount < origcount)
+            lines_add(r, &l, arena_printf(r->a, "Showing top %d nodes out of %d", nodecount, origcount));
+    }
+    *lines = l.v;
+    *n = l.n;
+}
+
+void report_graph(struct report *r, struct graph *g, struct trim_result *tr)
+{
+    graph_init(g, r->a, &r->in, &r->gopt);
+    graph_trimmed(g, &r->in, &r->gopt, &r->topt, tr);
+    graph_printable_names(g);
+}
+
+/* ---- the view ---- */
+
+/* The identity view: every sample, every location as in the profile.
+ * Filters (filter.c) rewrite it. */
+static void view_identity(struct report *r)
+{
+    const struct profile *p = r->prof;
+    struct graph_input *in = &r->in;
+    in->prof = p;
+    in->nlocs = p->nlocations;
+    in->locs = arena_alloc(r->a, (p->nlocations + 1) * sizeof(struct view_loc));
+    /* struct view_line mirrors prof_line with a function pointer instead of an index. */
+    size_t total = 0;
+    for (size_t i = 0; i < p->nlocations; i++)
+        total += p->locations[i].nlines;
+    struct view_line *vlines = arena_alloc(r->a, (total + 1) * sizeof(struct view_line));
+    for (size_t i = 0, off = 0; i < p->nlocations; i++) {
+        const struct prof_location *l = &p->locations[i];
+        struct view_loc *vl = &in->locs[i];
+        vl->loc = l;
+        vl->absent = false;
+        vl->nlines = l->nlines;
+        vl->lines = vlines + off;
+        for (uint32_t k = 0; k < l->nlines; k++) {
+            struct view_line *v = &vlines[off + k];
+            v->fn = l->lines[k].function == PROF_NONE ? NULL : &p->functions[l->lines[k].function];
+            v->line = l->lines[k].line;
+            v->column = l->lines[k].column;
+        }
+        off += l->nlines;
+    }
+    in->nsamples = p->nsamples;
+    in->samples = arena_alloc(r->a, (p->nsamples + 1) * sizeof(struct view_sample));
+    in->has_mean = r->cfg->mean;
+    for (size_t i = 0; i < p->nsamples; i++) {
+        const struct prof_sample *s = &p->samples[i];
+        struct view_sample *vs = &in->samples[i];
+        vs->src = s;
+        vs->locs = s->locs;
+        vs->nlocs = s->nlocs;
+        vs->value = s->values[r->sample_index];
+        vs->div = r->cfg->mean ? s->values[0] : 0;
+    }
+}
+
+static int64_t compute_total(const struct graph_input *in)
+{
+    int64_t total = 0, div = 0;
+    for (size_t i = 0; i < in->nsamples; i++) {
+        total += abs64(in->samples[i].value);
+        div += abs64(in->samples[i].div);
+    }
+    return div != 0 ? total / div : total;
+}
+
+static void add_filter(struct report *r, const char *name, const char *value)
+{
+    if (!value || !value[0])
+        return;
+    const char **nv = arena_alloc(r->a, (r->nfilters + 1) * sizeof(char *));
+    if (r->nfilters)
+        memcpy(nv, r->filters, r->nfilters * sizeof(char *));
+    nv[r->nfilters++] = arena_printf(r->a, "%s=%s", name, value);
+    r->filters = nv;
+}
+
+static enum granularity parse_gran(const char *s)
+{
+    static const char *const names[] = {"functions", "filefunctions", "files", "lines", "addresses"};
+    for (int i = 0; i < 5; i++)
+        if (strcmp(s, names[i]) == 0)
+            return (enum granularity)(GRAN_FUNCTIONS + i);
+    return GRAN_DEFAULT;
+}
+
+int report_run(const struct profile *p, const struct prof_config *cfg_in, const char *cmdname, const char *arg,
+               struct strbuf *out, struct arena *scratch, struct prof_err *err)
+{
+    const struct prof_cmd *cmd = cmd_find(cmdname);
+    if (!cmd)
+        return prof_errf(err, PROF_EUSAGE, "unrecognized command: \"%s\"", cmdname);
+    const struct report_fmt *rf = NULL;
+    for (size_t i = 0; i < PROF_ARRAY_LEN(formats); i++)
+        if (formats[i].format == cmd->format)
+            rf = &formats[i];
+    if (!rf)
+        return prof_errf(err, PROF_EUSAGE, "%s: this report is not implemented yet", cmdname);
+
+    /* Per-command overrides (pprof's applyCommandOverrides) on a copy. */
+    struct prof_config cfg;
+    config_copy(&cfg, cfg_in);
+    bool trim = cfg.trim;
+    if (!strcmp(cmdname, "disasm")) {
+        trim = false;
+        config_set_str(&cfg.granularity, "addresses");
+        cfg.noinlines = true;
+    } else if (!strcmp(cmdname, "weblist")) {
+        trim = false;
+        config_set_str(&cfg.granularity, "addresses");
+        cfg.noinlines = false;
+    } else if (!strcmp(cmdname, "peek")) {
+        trim = false;
+    } else if (!strcmp(cmdname, "list")) {
+        trim = false;
+        config_set_str(&cfg.granularity, "lines");
+    } else if (!strcmp(cmdname, "text") || !strcmp(cmdname, "top") || !strcmp(cmdname, "topproto")) {
+        if (cfg.nodecount == -1)
+            cfg.nodecount = 0;
+    } else if (cfg.nodecount == -1) {
+        cfg.nodecount = 80;
+    }
+    if (cmd->format == RPT_PROTO || cmd->format == RPT_RAW || cmd->format == RPT_CALLGRIND) {
+        trim = false;
+        config_set_str(&cfg.granularity, "addresses");
+    }
+    if (!trim) {
+        cfg.nodecount = 0;
+        cfg.nodefraction = 0;
+        cfg.edgefraction = 0;
+    }
+
+    struct report r;
+    memset(&r, 0, sizeof(r));
+    r.prof = p;
+    r.cfg = &cfg;
+    r.cmd = cmd->name;
+    r.fmt = cmd->format;
+    r.symbol = arg;
+    r.a = scratch;
+    int rc = -1;
+    struct strbuf body = STRBUF_INIT;
+    r.out = &body;
+
+    /* Sample value (pprof's sampleFormat) and divisor. */
+    int si = profile_sample_index(p, cfg.sample_index, err);
+    if (si < 0)
+        goto out;
+    r.sample_index = si;
+    r.sample_type = cfg.mean ? arena_printf(scratch, "mean_%s", p->sample_types[si].type) : p->sample_types[si].type;
+    r.sample_unit = p->sample_types[si].unit;
+    if (cfg.divide_by == 0) {
+        prof_errf(err, PROF_EUSAGE, "zero divisor specified");
+        goto out;
+    }
+    r.ratio = 1 / cfg.divide_by;
+    r.output_unit = cfg.unit;
+    if (arg && (cmd->flags & CMD_PARAM)) {
+        if (regex_compile(&r.symbol_re, arg, 0, err)) {
+            prof_err_prefix(err, "parsing argument regexp %s", arg);
+            goto out;
+        }
+    }
+    add_filter(&r, "focus", cfg.focus);
+    add_filter(&r, "ignore", cfg.ignore);
+    add_filter(&r, "hide", cfg.hide);
+    add_filter(&r, "show", cfg.show);
+    add_filter(&r, "show_from", cfg.show_from);
+    add_filter(&r, "tagfocus", cfg.tagfocus);
+    add_filter(&r, "tagignore", cfg.tagignore);
+    add_filter(&r, "tagshow", cfg.tagshow);
+    add_filter(&r, "taghide", cfg.taghide);
+
+    view_identity(&r);
+    r.total = compute_total(&r.in);
+
+    r.gopt.gran = parse_gran(cfg.granularity);
+    r.gopt.noinlines = cfg.noinlines;
+    r.gopt.showcolumns = cfg.showcolumns;
+    r.gopt.drop_negative = cfg.drop_negative;
+    r.gopt.trim_path = cfg.trim_path;
+    r.gopt.source_path = cfg.source_path;
+    r.gopt.obj_names = cmd->format == RPT_RAW || cmd->format == RPT_LIST || cmd->format == RPT_WEBLIST ||
+                       cmd->format == RPT_DIS || cmd->format == RPT_CALLGRIND;
+    r.topt.nodecount = cfg.nodecount;
+    r.topt.nodefraction = cfg.nodefraction;
+    r.topt.edgefraction = cfg.edgefraction;
+    r.topt.visual = cmd->format == RPT_DOT;
+    r.topt.order = r.topt.visual ? ORDER_ENTROPY : strcmp(cfg.sort, "cum") == 0 ? ORDER_CUM : ORDER_FLAT;
+
+    rc = rf->render(&r, err);
+    if (rc == 0)
+        strbuf_add(out, body.buf, body.len);
+out:
+    strbuf_release(&body);
+    regex_free(&r.symbol_re);
+    config_release(&cfg);
+    return rc;
+}
