@@ -5,7 +5,6 @@
  */
 #include "prof/cli.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +13,11 @@
 
 #include "config.h"
 #include "prof/commands.h"
+#include "prof/merge.h"
 #include "prof/options.h"
+#include "prof/output.h"
 #include "prof/profile.h"
+#include "prof/repl.h"
 #include "prof/report.h"
 #include "prof/strbuf.h"
 #include "prof/util.h"
@@ -145,46 +147,6 @@ static int is_object_file(const char *path)
     if (be == 0xfeedface || be == 0xfeedfacf || le == 0xfeedface || le == 0xfeedfacf || be == 0xcafebabe)
         return 1;
     return m[0] == 'M' && m[1] == 'Z';
-}
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-    while (len) {
-        ssize_t n = write(fd, buf, len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        buf += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
-static int emit(const struct prof_config *cfg, const struct strbuf *sb)
-{
-    if (cfg->output[0]) {
-        fprintf(stderr, "Generating report in %s\n", cfg->output);
-        int fd = open(cfg->output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-        if (fd < 0) {
-            fprintf(stderr, "prof: %s: %s\n", cfg->output, strerror(errno));
-            return 1;
-        }
-        int rc = write_all(fd, sb->buf, sb->len);
-        if (close(fd) != 0 || rc != 0) {
-            fprintf(stderr, "prof: %s: %s\n", cfg->output, strerror(errno));
-            return 1;
-        }
-        return 0;
-    }
-    if (fwrite(sb->buf, 1, sb->len, stdout) != sb->len || fflush(stdout) != 0) {
-        if (errno == EPIPE)
-            return 0;
-        fprintf(stderr, "prof: writing standard output: %s\n", strerror(errno));
-        return 1;
-    }
-    return 0;
 }
 
 /* Flags that select a report: -top, -list=RE ... (values kept per command). */
@@ -363,21 +325,14 @@ int prof_cli_main(int argc, char **argv)
         pos++;
         npos--;
     }
-    (void)binary;
-    if (npos > 1) {
-        fprintf(stderr, "prof: merging several profiles is not implemented yet\n");
-        status = 2;
-        goto out;
-    }
-    p = profile_load(pos[0], &err);
+    p = profile_load_sources((const char *const *)pos, (size_t)npos, binary, &cfg, &err);
     if (!p) {
-        fprintf(stderr, "prof: %s: %s\n", pos[0], err.msg);
-        status = prof_err_status(&err) == 2 ? 2 : 1;
+        fprintf(stderr, "prof: %s\n", err.msg);
+        status = prof_err_status(&err);
         goto out;
     }
     if (!cmdname) {
-        fprintf(stderr, "prof: the interactive shell is not implemented yet; give a report flag such as -top\n");
-        status = 2;
+        status = repl_run(p, &cfg);
         goto out;
     }
 
@@ -388,7 +343,10 @@ int prof_cli_main(int argc, char **argv)
         fprintf(stderr, "prof: %s\n", err.msg);
         status = prof_err_status(&err);
     } else {
-        status = emit(&cfg, &sb);
+        if (output_emit(cmd_find(cmdname), &cfg, &sb, false, &err)) {
+            fprintf(stderr, "prof: %s\n", err.msg);
+            status = prof_err_status(&err);
+        }
     }
     strbuf_release(&sb);
     arena_release(&scratch);

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "prof/commands.h"
+#include "prof/filter.h"
 #include "prof/regex.h"
 #include "prof/units.h"
 #include "prof/util.h"
@@ -24,8 +25,17 @@ struct report_fmt {
 };
 
 static const struct report_fmt formats[] = {
-    {RPT_TEXT, report_text},
+    {RPT_CALLGRIND, report_callgrind}, {RPT_COMMENTS, report_comments}, {RPT_DIS, report_disasm},
+    {RPT_DOT, report_dot},             {RPT_LIST, report_list},         {RPT_PROTO, report_proto},
+    {RPT_RAW, report_raw},             {RPT_TAGS, report_tags},         {RPT_TEXT, report_text},
+    {RPT_TOPPROTO, report_topproto},   {RPT_TRACES, report_traces},     {RPT_TREE, report_tree},
+    {RPT_WEBLIST, report_weblist},
 };
+
+int report_unimplemented(struct report *r, struct prof_err *err)
+{
+    return prof_errf(err, PROF_EUSAGE, "-%s: this report is not implemented yet", r->cmd);
+}
 
 /* ---- values, percentages ---- */
 
@@ -240,12 +250,31 @@ static void view_identity(struct report *r)
     }
 }
 
+bool sample_is_diff_base(const struct prof_sample *s)
+{
+    for (uint32_t i = 0; i < s->nlabels; i++)
+        if (s->labels[i].str && strcmp(s->labels[i].key, "pprof::base") == 0 && strcmp(s->labels[i].str, "true") == 0)
+            return true;
+    return false;
+}
+
+/* pprof's computeTotal: sum of |value| (over the diff base samples only when
+ * there are any), divided by the summed -mean divisors. */
 static int64_t compute_total(const struct graph_input *in)
 {
-    int64_t total = 0, div = 0;
+    int64_t total = 0, div = 0, dtotal = 0, ddiv = 0;
     for (size_t i = 0; i < in->nsamples; i++) {
-        total += abs64(in->samples[i].value);
-        div += abs64(in->samples[i].div);
+        int64_t v = abs64(in->samples[i].value), d = abs64(in->samples[i].div);
+        total += v;
+        div += d;
+        if (in->samples[i].src && in->samples[i].src->nlabels && sample_is_diff_base(in->samples[i].src)) {
+            dtotal += v;
+            ddiv += d;
+        }
+    }
+    if (dtotal > 0) {
+        total = dtotal;
+        div = ddiv;
     }
     return div != 0 ? total / div : total;
 }
@@ -358,7 +387,15 @@ int report_run(const struct profile *p, const struct prof_config *cfg_in, const 
     add_filter(&r, "taghide", cfg.taghide);
 
     view_identity(&r);
+    /* drop_frames pruning and tagroot/tagleaf frames come first; the other
+     * filters run before the total only with -relative_percentages. */
+    if (filter_prepare(&r, err))
+        goto out;
+    if (cfg.relative_percentages && filter_apply(&r, err))
+        goto out;
     r.total = compute_total(&r.in);
+    if (!cfg.relative_percentages && filter_apply(&r, err))
+        goto out;
 
     r.gopt.gran = parse_gran(cfg.granularity);
     r.gopt.noinlines = cfg.noinlines;

@@ -84,10 +84,27 @@ void report_profile_labels(struct report *r, const char ***lines, size_t *n);
 /** reportLabels: headers (unless compact), filters, "Showing nodes...", dropped/top lines. */
 void report_graph_labels(struct report *r, int64_t shown, int nodecount, int origcount, int dropped_nodes,
                          int dropped_edges, bool full_headers, const char ***lines, size_t *n);
+/** Whether a sample carries the -diff_base label pprof::base=true. */
+bool sample_is_diff_base(const struct prof_sample *s);
 /** Build and trim the report's graph. */
 void report_graph(struct report *r, struct graph *g, struct trim_result *tr);
 
-/* Renderers: one per format family. */
-int report_text(struct report *r, struct prof_err *err);
+/* Renderers: one per format family (each in its own report_*.c). */
+int report_text(struct report *r, struct prof_err *err);      /* report_text.c */
+int report_tree(struct report *r, struct prof_err *err);      /* report_tree.c: tree, peek */
+int report_traces(struct report *r, struct prof_err *err);    /* report_traces.c */
+int report_tags(struct report *r, struct prof_err *err);      /* report_traces.c */
+int report_raw(struct report *r, struct prof_err *err);       /* report_traces.c */
+int report_comments(struct report *r, struct prof_err *err);  /* report_traces.c */
+int report_dot(struct report *r, struct prof_err *err);       /* report_dot.c */
+int report_callgrind(struct report *r, struct prof_err *err); /* report_dot.c */
+int report_proto(struct report *r, struct prof_err *err);     /* report_proto.c */
+int report_topproto(struct report *r, struct prof_err *err);  /* report_proto.c */
+int report_list(struct report *r, struct prof_err *err);      /* report_list.c */
+int report_disasm(struct report *r, struct prof_err *err);    /* report_list.c */
+int report_weblist(struct report *r, struct prof_err *err);   /* report_list.c */
+
+/** A renderer that does not exist yet: fills err. */
+int report_unimplemented(struct report *r, struct prof_err *err);
 
 #endif
