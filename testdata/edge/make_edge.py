@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""Write the hand-made edge-case profiles of testdata/edge/ (stdlib only).
+
+    python3 testdata/edge/make_edge.py    # rewrites the *.pb.gz beside this file
+
+Deterministic: the same bytes on every run (gzip mtime 0).  The profiles are
+tiny profile.proto files for situations the captured corpus does not contain:
+
+  heap.zero_inuse.pb.gz  heap profile (4 Go heap sample types, default = last =
+                         inuse_space) whose inuse_* values are all zero, as
+                         after everything allocated was freed
+  cpu.nosamples.pb.gz    CPU profile with sample types, a duration and a time
+                         but no samples at all
+  cpu.zero.pb.gz         CPU profile with all-zero samples, samples whose cpu
+                         value is 0 but whose count is not, and normal ones
+"""
+
+import gzip
+import os
+
+
+def varint(v):
+    if v < 0:
+        v += 1 << 64
+    out = bytearray()
+    while True:
+        b = v & 0x7F
+        v >>= 7
+        if v:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def key(field, wire):
+    return varint(field << 3 | wire)
+
+
+def f_varint(field, v):
+    return key(field, 0) + varint(v) if v else b""
+
+
+def f_bytes(field, data):
+    return key(field, 2) + varint(len(data)) + data
+
+
+def f_packed(field, values):
+    if not values:
+        return b""
+    return f_bytes(field, b"".join(varint(v) for v in values))
+
+
+class Builder:
+    def __init__(self):
+        self.strings = [""]
+        self.index = {"": 0}
+        self.functions = {}   # name -> (id, file, start line)
+        self.locations = []   # encoded Location messages
+        self.loc_ids = {}
+        self.out = bytearray()
+
+    def s(self, text):
+        if text not in self.index:
+            self.index[text] = len(self.strings)
+            self.strings.append(text)
+        return self.index[text]
+
+    def func(self, name, file, start):
+        if name not in self.functions:
+            self.functions[name] = (len(self.functions) + 1, file, start)
+        return self.functions[name][0]
+
+    def loc(self, address, frames):
+        """frames: [(function name, file, start line, line)], innermost first."""
+        k = (address, tuple(frames))
+        if k in self.loc_ids:
+            return self.loc_ids[k]
+        lid = len(self.locations) + 1
+        lines = b"".join(
+            f_bytes(4, f_varint(1, self.func(n, f, st)) + f_varint(2, ln))
+            for n, f, st, ln in frames)
+        self.locations.append(f_varint(1, lid) + f_varint(2, 1) + f_varint(3, address) + lines)
+        self.loc_ids[k] = lid
+        return lid
+
+    def value_type(self, field, typ, unit):
+        return f_bytes(field, f_varint(1, self.s(typ)) + f_varint(2, self.s(unit)))
+
+    def build(self, sample_types, period_type, period, time_nanos, duration_nanos,
+              samples, binary):
+        out = bytearray()
+        for t, u in sample_types:
+            out += self.value_type(1, t, u)
+        for locs, values in samples:
+            out += f_bytes(2, f_packed(1, locs) + f_packed(2, values))
+        out += f_bytes(3, f_varint(1, 1) + f_varint(2, 0x400000) + f_varint(3, 0x500000)
+                       + f_varint(5, self.s(binary)) + f_varint(7, 1) + f_varint(8, 1)
+                       + f_varint(9, 1) + f_varint(10, 1))
+        for loc in self.locations:
+            out += f_bytes(4, loc)
+        for name, (fid, file, start) in self.functions.items():
+            out += f_bytes(5, f_varint(1, fid) + f_varint(2, self.s(name))
+                           + f_varint(3, self.s(name)) + f_varint(4, self.s(file))
+                           + f_varint(5, start))
+        pt = self.value_type(11, *period_type)
+        # The string table must be complete before it is written.
+        strings = b"".join(f_bytes(6, x.encode()) for x in self.strings)
+        return (bytes(out) + strings + f_varint(9, time_nanos) + f_varint(10, duration_nanos)
+                + pt + f_varint(12, period))
+
+
+MAIN = "example.com/edge/main.go"
+PROC = "runtime/proc.go"
+
+
+def heap_zero_inuse():
+    b = Builder()
+    root = b.loc(0x401000, [("runtime.main", PROC, 144, 250)])
+    main = b.loc(0x402000, [("main.main", MAIN, 20, 31)])
+    work = b.loc(0x402100, [("main.work", MAIN, 40, 47)])
+    alloc = b.loc(0x402200, [("main.alloc", MAIN, 60, 62), ("main.work", MAIN, 40, 44)])
+    buf = b.loc(0x402300, [("main.newBuffer", MAIN, 70, 71)])
+    samples = [
+        ([alloc, work, main, root], [12, 6291456, 0, 0]),
+        ([buf, work, main, root], [3, 98304, 0, 0]),
+        ([buf, main, root], [1, 1024, 0, 0]),
+        ([work, main, root], [40, 2621440, 0, 0]),
+    ]
+    return b.build([("alloc_objects", "count"), ("alloc_space", "bytes"),
+                    ("inuse_objects", "count"), ("inuse_space", "bytes")],
+                   ("space", "bytes"), 524288, 1795265527_123456789, 0, samples,
+                   "/usr/local/bin/edge")
+
+
+def cpu_nosamples():
+    b = Builder()
+    return b.build([("samples", "count"), ("cpu", "nanoseconds")],
+                   ("cpu", "nanoseconds"), 10000000, 1795265589_999999999, 2_000_000_000, [],
+                   "/usr/local/bin/edge")
+
+
+def cpu_zero():
+    b = Builder()
+    root = b.loc(0x401000, [("runtime.main", PROC, 144, 250)])
+    main = b.loc(0x402000, [("main.main", MAIN, 20, 33)])
+    spin = b.loc(0x402400, [("main.spin", MAIN, 80, 84)])
+    idle = b.loc(0x402500, [("main.idle", MAIN, 90, 91)])
+    hash_ = b.loc(0x402600, [("main.hash", MAIN, 100, 103)])
+    samples = [
+        ([spin, main, root], [3, 30000000]),
+        ([idle, main, root], [0, 0]),
+        ([hash_, spin, main, root], [2, 20000000]),
+        ([idle, spin, main, root], [1, 0]),
+        ([main, root], [0, 0]),
+        ([hash_, main, root], [1, 10000000]),
+    ]
+    return b.build([("samples", "count"), ("cpu", "nanoseconds")],
+                   ("cpu", "nanoseconds"), 10000000, 1795265600_000000000, 500_000_000, samples,
+                   "/usr/local/bin/edge")
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    for name, data in [("heap.zero_inuse.pb.gz", heap_zero_inuse()),
+                       ("cpu.nosamples.pb.gz", cpu_nosamples()),
+                       ("cpu.zero.pb.gz", cpu_zero())]:
+        with open(os.path.join(here, name), "wb") as f:
+            f.write(gzip.compress(data, mtime=0))
+
+
+if __name__ == "__main__":
+    main()
