@@ -20,6 +20,7 @@
 #include "prof/repl.h"
 #include "prof/report.h"
 #include "prof/strbuf.h"
+#include "prof/symbolize.h"
 #include "prof/util.h"
 
 static const char usage_head[] =
@@ -327,6 +328,11 @@ int prof_cli_main(int argc, char **argv)
     }
     p = profile_load_sources((const char *const *)pos, (size_t)npos, binary, &cfg, &err);
     if (!p) {
+        fprintf(stderr, "prof: %s\n", err.msg);
+        status = prof_err_status(&err);
+        goto out;
+    }
+    if (symbolize_profile(p, cfg.symbolize, &err)) {
         fprintf(stderr, "prof: %s\n", err.msg);
         status = prof_err_status(&err);
         goto out;

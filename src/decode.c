@@ -203,6 +203,16 @@ static int looks_like_proto(const unsigned char *d, size_t len)
     return 0;
 }
 
+/* Printable text (UTF-8 allowed) in the first 512 bytes: not a protobuf. */
+static int looks_like_text(const unsigned char *d, size_t len)
+{
+    size_t n = len < 512 ? len : 512;
+    for (size_t i = 0; i < n; i++)
+        if (!(d[i] == '\n' || d[i] == '\t' || d[i] == '\r' || (d[i] >= 0x20 && d[i] < 0x7f) || d[i] >= 0x80))
+            return 0;
+    return 1;
+}
+
 static int unrecognized(const unsigned char *d, size_t len, struct prof_err *err)
 {
     size_t n = len < 512 ? len : 512, printable = 0;
@@ -500,7 +510,7 @@ struct profile *profile_decode(const unsigned char *data, size_t len, struct pro
     Perftools__Profiles__Profile *pb = perftools__profiles__profile__unpack(&alloc, len, data);
     if (!pb) {
         arena_release(&scratch);
-        if (!looks_like_proto(data, len)) {
+        if (!looks_like_proto(data, len) || looks_like_text(data, len)) {
             unrecognized(data, len, err);
             return NULL;
         }

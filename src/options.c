@@ -164,7 +164,7 @@ int parse_go_bool(const char *s, bool *out)
     return -1;
 }
 
-/* Go's underscoreOK: underscores only between digits, and only with a base prefix. */
+/* Go's underscoreOK: an underscore must stand between digits (or after a base prefix). */
 static int underscores_ok(const char *s)
 {
     char saw = '^';
@@ -176,8 +176,6 @@ static int underscores_ok(const char *s)
         hex = s[1] == 'x' || s[1] == 'X';
         i = 2;
         saw = '0';
-    } else if (strchr(s, '_')) {
-        return 0;
     }
     for (; s[i]; i++) {
         char ch = s[i];

@@ -46,6 +46,14 @@ if [ ! -r "$cases" ]; then
     echo "run-golden: cannot read $cases" >&2
     exit 1
 fi
+# Every area's case file (cases-*.tsv) is searched too; *-pending.tsv ones are not.
+set +f
+case_files=("$cases")
+for f in "$golden"/cases-*.tsv; do
+    case "$f" in *-pending.tsv) continue ;; esac
+    [ -r "$f" ] && case_files+=("$f")
+done
+set -f
 if [ ! -d "$datadir" ]; then
     echo "run-golden: no directory $datadir" >&2
     exit 1
@@ -72,7 +80,7 @@ while IFS= read -r line || [ -n "$line" ]; do
         found=1
         break
     fi
-done < "$cases"
+done < <(cat "${case_files[@]}")
 
 if [ "$found" -ne 1 ]; then
     echo "run-golden: no case named '$name' in $cases" >&2
