@@ -43,6 +43,7 @@ static const char usage_sources[] =
     "    -timeout              Timeout in seconds for profile collection\n"
     "    -buildid              Override build id for main binary\n"
     "    -add_comment          Free-form annotation to add to the profile\n"
+    "    -all_frames           Ignore the profile's drop_frames and keep_frames\n"
     "                          Displayed on some reports or with pprof -comments\n"
     "    -diff_base source     Source of base profile for comparison\n"
     "    -base source          Source of base profile for profile subtraction\n"
