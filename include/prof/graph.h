@@ -54,6 +54,10 @@ struct view_sample {
     uint32_t nlocs;
     int64_t value;   /* the selected sample value */
     int64_t div;     /* the -mean divisor (value 0), or 0 */
+    /* The labels to display: src's, minus those -tagshow/-taghide removed.  Set by
+     * filter_prepare() (filter.c) for every sample; renderers read these, not src->labels. */
+    const struct prof_label *labels;
+    uint32_t nlabels;
 };
 
 /** A report's view of the profile: filtered samples and rewritten locations. */
