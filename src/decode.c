@@ -13,6 +13,7 @@
 
 #include "prof/hashmap.h"
 #include "prof/profile.h"
+#include "prof/read.h"
 #include "prof/util.h"
 #include "profile.pb-c.h"
 
@@ -299,6 +300,44 @@ static uint64_t map_id(const void *a, size_t i) { return ((Perftools__Profiles__
 static uint64_t loc_id(const void *a, size_t i) { return ((Perftools__Profiles__Location *const *)a)[i]->id; }
 static uint64_t fn_id(const void *a, size_t i) { return ((Perftools__Profiles__Function *const *)a)[i]->id; }
 
+/* Distinct stacks: an open-addressing table of (hash, first sample using it). */
+struct stack_slot {
+    uint64_t hash;
+    const uint32_t *locs; /* the shared array; NULL = empty slot */
+    uint32_t n;
+    uint32_t id;
+};
+
+struct stack_table {
+    struct stack_slot *slots; /* owned */
+    size_t cap;               /* power of two, at least twice the samples */
+    uint32_t n;               /* distinct stacks so far */
+};
+
+static uint32_t intern_stack(struct stack_table *st, struct profile *p, const uint32_t *locs, uint32_t n, uint64_t h,
+                             uint32_t **out)
+{
+    size_t mask = st->cap - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+        struct stack_slot *s = &st->slots[i];
+        if (!s->locs) {
+            uint32_t *copy = arena_alloc(&p->arena, (n ? n : 1) * sizeof(uint32_t));
+            if (n)
+                memcpy(copy, locs, n * sizeof(uint32_t));
+            s->hash = h;
+            s->locs = copy;
+            s->n = n;
+            s->id = st->n++;
+            *out = copy;
+            return s->id;
+        }
+        if (s->hash == h && s->n == n && memcmp(s->locs, locs, n * sizeof(uint32_t)) == 0) {
+            *out = (uint32_t *)s->locs;
+            return s->id;
+        }
+    }
+}
+
 static int convert(struct conv *c)
 {
     const Perftools__Profiles__Profile *pb = c->pb;
@@ -360,6 +399,9 @@ static int convert(struct conv *c)
 
     struct u64map mmap, lmap, fmap;
     int mdense, ldense, fdense, rc = -1;
+    struct stack_table st = {NULL, 0, 0};
+    uint32_t *tmp = NULL;
+    size_t tmpcap = 0;
     memset(&mmap, 0, sizeof(mmap));
     memset(&lmap, 0, sizeof(lmap));
     memset(&fmap, 0, sizeof(fmap));
@@ -446,6 +488,10 @@ static int convert(struct conv *c)
     }
     p->nsamples = pb->n_sample;
     p->samples = ARENA_NEWN(a, struct prof_sample, pb->n_sample);
+    st.cap = 1024;
+    while (st.cap < pb->n_sample * 2)
+        st.cap *= 2;
+    st.slots = xcalloc(st.cap, sizeof(*st.slots));
     for (size_t i = 0; i < pb->n_sample; i++) {
         const Perftools__Profiles__Sample *s = pb->sample[i];
         struct prof_sample *ps = &p->samples[i];
@@ -457,14 +503,22 @@ static int convert(struct conv *c)
         ps->values = arena_alloc(a, s->n_value * sizeof(int64_t));
         memcpy(ps->values, s->value, s->n_value * sizeof(int64_t));
         ps->nlocs = (uint32_t)s->n_location_id;
-        ps->locs = arena_alloc(a, s->n_location_id * sizeof(uint32_t));
+        if (s->n_location_id > tmpcap) {
+            tmpcap = s->n_location_id * 2;
+            tmp = xrealloc(tmp, tmpcap * sizeof(uint32_t));
+        }
+        uint64_t h = HASH_SEED ^ s->n_location_id;
         for (size_t j = 0; j < s->n_location_id; j++) {
-            if (!lookup(&lmap, ldense, pb->n_location, s->location_id[j], &ps->locs[j])) {
+            if (!lookup(&lmap, ldense, pb->n_location, s->location_id[j], &tmp[j])) {
                 prof_errf(err, PROF_EDATA, "malformed profile: sample %zu refers to location id %" PRIu64
                           ", which does not exist", i, s->location_id[j]);
                 goto out;
             }
+            h = hash_u64(h ^ tmp[j]);
         }
+        /* Equal stacks share one array and one id, so reports can aggregate
+         * samples per distinct stack instead of walking every sample. */
+        ps->stack = intern_stack(&st, p, tmp, ps->nlocs, h, &ps->locs);
         size_t nl = 0;
         for (size_t j = 0; j < s->n_label; j++)
             if (s->label[j]->str != 0 || s->label[j]->num != 0 || s->label[j]->num_unit != 0)
@@ -490,15 +544,34 @@ static int convert(struct conv *c)
             }
         }
     }
+    p->nstacks = st.n;
     rc = 0;
 out:
+    free(tmp);
+    free(st.slots);
     u64map_release(&mmap);
     u64map_release(&lmap);
     u64map_release(&fmap);
     return rc;
 }
 
+static struct profile *decode(const unsigned char *data, size_t len, struct prof_bytes *owned, struct prof_err *err);
+
 struct profile *profile_decode(const unsigned char *data, size_t len, struct prof_err *err)
+{
+    return decode(data, len, NULL, err);
+}
+
+struct profile *profile_decode_bytes(struct prof_bytes *b, struct prof_err *err)
+{
+    struct profile *p = decode(b->data, b->len, b, err);
+    prof_bytes_release(b);
+    return p;
+}
+
+/* owned, when given, is released as soon as protobuf-c is done with it, so
+ * the raw bytes and the model are never in memory together. */
+static struct profile *decode(const unsigned char *data, size_t len, struct prof_bytes *owned, struct prof_err *err)
 {
     if (len == 0) {
         prof_errf(err, PROF_EDATA, "parsing profile: empty input file");
@@ -520,6 +593,8 @@ struct profile *profile_decode(const unsigned char *data, size_t len, struct pro
             prof_err_prefix(err, "parsing profile");
         return NULL;
     }
+    if (owned)
+        prof_bytes_release(owned);
     struct profile *p = xcalloc(1, sizeof(*p));
     arena_init(&p->arena, 1 << 20);
     struct conv c = {p, pb, err};

@@ -18,8 +18,7 @@ struct profile *profile_load(const char *path, struct prof_err *err)
         prof_bytes_release(&b);
         return NULL;
     }
-    struct profile *p = profile_decode(b.data, b.len, err);
-    prof_bytes_release(&b);
+    struct profile *p = profile_decode_bytes(&b, err);
     if (p && profile_check(p, err))
         profile_free(&p);
     return p;

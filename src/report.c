@@ -237,6 +237,7 @@ static void view_identity(struct report *r)
         off += l->nlines;
     }
     in->nsamples = p->nsamples;
+    in->nstacks = p->nstacks;
     in->samples = arena_alloc(r->a, (p->nsamples + 1) * sizeof(struct view_sample));
     in->has_mean = r->cfg->mean;
     for (size_t i = 0; i < p->nsamples; i++) {
@@ -245,6 +246,7 @@ static void view_identity(struct report *r)
         vs->src = s;
         vs->locs = s->locs;
         vs->nlocs = s->nlocs;
+        vs->stack = s->stack;
         vs->value = s->values[r->sample_index];
         vs->div = r->cfg->mean ? s->values[0] : 0;
     }
@@ -288,6 +290,43 @@ static void add_filter(struct report *r, const char *name, const char *value)
         memcpy(nv, r->filters, r->nfilters * sizeof(char *));
     nv[r->nfilters++] = arena_printf(r->a, "%s=%s", name, value);
     r->filters = nv;
+}
+
+/*
+ * Reports that ignore labels see one sample per distinct stack: the values of
+ * samples with equal stacks are summed, so the graph walks each stack once.
+ * Only samples with value > 0 and divisor >= 0 are combined, so a sum is never
+ * zero where its parts were not (pprof walks every non-zero sample, and
+ * opposite values of one stack must still leave their zero-weight edges).
+ */
+static void aggregate_stacks(struct report *r)
+{
+    struct graph_input *in = &r->in;
+    if (in->nstacks == 0 || in->nsamples < 2)
+        return;
+    uint32_t *slot = arena_alloc(r->a, in->nstacks * sizeof(uint32_t));
+    memset(slot, 0xff, in->nstacks * sizeof(uint32_t));
+    struct view_sample *out = arena_alloc(r->a, in->nsamples * sizeof(*out));
+    size_t n = 0;
+    for (size_t i = 0; i < in->nsamples; i++) {
+        const struct view_sample *s = &in->samples[i];
+        if (s->value == 0 && s->div == 0)
+            continue;
+        if (s->stack == PROF_NONE || s->stack >= in->nstacks || s->value <= 0 || s->div < 0) {
+            out[n++] = *s;
+            continue;
+        }
+        uint32_t k = slot[s->stack];
+        if (k == PROF_NONE) {
+            slot[s->stack] = (uint32_t)n;
+            out[n++] = *s;
+        } else {
+            out[k].value += s->value;
+            out[k].div += s->div;
+        }
+    }
+    in->samples = out;
+    in->nsamples = n;
 }
 
 static enum granularity parse_gran(const char *s)
@@ -396,6 +435,11 @@ int report_run(const struct profile *p, const struct prof_config *cfg_in, const 
     r.total = compute_total(&r.in);
     if (!cfg.relative_percentages && filter_apply(&r, err))
         goto out;
+
+    if (cmd->format == RPT_TEXT || cmd->format == RPT_TREE || cmd->format == RPT_LIST ||
+        cmd->format == RPT_DIS || cmd->format == RPT_WEBLIST || cmd->format == RPT_CALLGRIND ||
+        cmd->format == RPT_TOPPROTO)
+        aggregate_stacks(&r);
 
     r.gopt.gran = parse_gran(cfg.granularity);
     r.gopt.noinlines = cfg.noinlines;

@@ -66,11 +66,12 @@ struct prof_label {
 };
 
 struct prof_sample {
-    uint32_t *locs;    /* arena: dense location indices, leaf first */
+    uint32_t *locs;    /* arena: dense location indices, leaf first; shared by equal stacks */
     int64_t *values;   /* arena: one per sample type */
     struct prof_label *labels; /* arena */
     uint32_t nlocs;
     uint32_t nlabels;
+    uint32_t stack;    /* dense id of the distinct location sequence */
 };
 
 struct profile {
@@ -80,6 +81,7 @@ struct profile {
     size_t nsample_types;
     struct prof_sample *samples; /* arena */
     size_t nsamples;
+    size_t nstacks; /* distinct location sequences among the samples */
     struct prof_mapping *mappings; /* arena */
     size_t nmappings;
     struct prof_location *locations; /* arena */
@@ -109,6 +111,10 @@ struct profile *profile_load(const char *path, struct prof_err *err);
 
 /** Decode profile.proto bytes (already inflated).  NULL + err on failure. */
 struct profile *profile_decode(const unsigned char *data, size_t len, struct prof_err *err);
+
+struct prof_bytes;
+/** Like profile_decode(), taking b: its memory is released as early as possible (b is left empty). */
+struct profile *profile_decode_bytes(struct prof_bytes *b, struct prof_err *err);
 
 /** Check the decoded profile like pprof's CheckValid, and more.  -1 + err on failure. */
 int profile_check(const struct profile *p, struct prof_err *err);
