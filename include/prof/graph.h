@@ -52,6 +52,9 @@ struct view_sample {
     const struct prof_sample *src; /* borrowed: labels, values */
     const uint32_t *locs;          /* view location indices, leaf first */
     uint32_t nlocs;
+    /* Id of the distinct stack (equal ids = equal locs), or PROF_NONE when
+     * unknown.  A filter that rewrites locs must set PROF_NONE (or a new id). */
+    uint32_t stack;
     int64_t value;   /* the selected sample value */
     int64_t div;     /* the -mean divisor (value 0), or 0 */
     /* The labels to display: src's, minus those -tagshow/-taghide removed.  Set by
@@ -67,6 +70,7 @@ struct graph_input {
     size_t nlocs;
     struct view_sample *samples; /* arena */
     size_t nsamples;
+    size_t nstacks;              /* view_sample.stack ids are below this */
     bool has_mean;
 };
 
