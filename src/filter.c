@@ -486,6 +486,7 @@ static void tag_root_leaf(struct report *r)
         }
         s->locs = locs;
         s->nlocs = o;
+        s->stack = PROF_NONE; /* the pseudo frames depend on labels, not on the stack */
     }
     strbuf_release(&sb);
 
