@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "prof/hashmap.h"
+#include "prof/legacy.h"
 #include "prof/profile.h"
 #include "prof/read.h"
 #include "prof/util.h"
@@ -583,6 +584,15 @@ static struct profile *decode(const unsigned char *data, size_t len, struct prof
     Perftools__Profiles__Profile *pb = perftools__profiles__profile__unpack(&alloc, len, data);
     if (!pb) {
         arena_release(&scratch);
+        /* Not profile.proto: the legacy formats are tried next, as pprof does. */
+        struct prof_err lerr = {PROF_OK, ""};
+        struct profile *lp = legacy_parse(data, len, &lerr);
+        if (lp)
+            return lp;
+        if (lerr.code != PROF_OK) {
+            *err = lerr;
+            return NULL;
+        }
         if (!looks_like_proto(data, len) || looks_like_text(data, len)) {
             unrecognized(data, len, err);
             return NULL;
