@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "prof/strbuf.h"
+#include "prof/units.h"
 #include "prof/util.h"
 
 /* ---- paths ---- */
@@ -175,9 +176,281 @@ static uint32_t find_or_insert(struct graph *g, struct node_table *t, size_t *ca
     struct graph_node *n = &g->nodes[idx];
     memset(n, 0, sizeof(*n));
     n->info = *ni;
+    n->info_id = idx;
+    n->tree_parent = PROF_NONE;
     t->slots[j] = idx + 1;
     t->hashes[j] = h;
     return idx;
+}
+
+/* ---- tags (dot nodelets) ----
+ *
+ * Tags are keyed per sample, not per frame: graph_init turns every view
+ * sample's string labels into a labelset id (the joined "k:v" text, interned)
+ * and its `bytes` numeric labels into (labelset, formatted value) ids, so the
+ * walk only does one map lookup per tag and node.  Nothing here runs unless
+ * the options ask for tags. */
+
+struct tag_num {
+    uint32_t combo; /* index into combo_labelset/combo_name */
+    int64_t value;
+};
+
+struct strtab {
+    struct u64map map; /* hash (probed on collision) -> index */
+    const char **strs;
+    size_t n, cap;
+};
+
+struct graph_tagdata {
+    uint32_t *labelset;        /* per view sample */
+    uint32_t *num_first;       /* per view sample, into nums */
+    uint32_t *num_count;
+    struct tag_num *nums;
+    struct strtab labelsets;   /* [0] = "" */
+    struct strtab names;       /* numeric tag names */
+    uint32_t *combo_labelset;  /* per combo */
+    uint32_t *combo_name;
+    size_t ncombos;
+    const char *unit;          /* unit of the `bytes` values */
+};
+
+#define TAG_NUMERIC 0x80000000u
+
+static uint32_t strtab_intern(struct arena *a, struct strtab *t, const char *s, size_t len)
+{
+    uint64_t h = hash_bytes(HASH_SEED, s, len);
+    for (;; h++) {
+        uint32_t idx;
+        if (!u64map_get(&t->map, h, &idx)) {
+            if (t->n == t->cap) {
+                size_t nc = t->cap ? t->cap * 2 : 16;
+                const char **ns = arena_alloc(a, nc * sizeof(char *));
+                if (t->n)
+                    memcpy(ns, t->strs, t->n * sizeof(char *));
+                t->strs = ns;
+                t->cap = nc;
+            }
+            bool ins;
+            u64map_put(&t->map, h, (uint32_t)t->n, &ins);
+            t->strs[t->n] = arena_strndup(a, s, len);
+            return (uint32_t)t->n++;
+        }
+        if (strlen(t->strs[idx]) == len && memcmp(t->strs[idx], s, len) == 0)
+            return idx;
+    }
+}
+
+static int cmp_cstr(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+
+/* The unit of the `bytes` numeric label, as pprof's NumLabelUnits decides it
+ * over the whole profile: the first unit given, else the key itself. */
+static const char *bytes_unit(const struct profile *p)
+{
+    for (size_t i = 0; i < p->nsamples; i++) {
+        const struct prof_sample *s = &p->samples[i];
+        for (uint32_t k = 0; k < s->nlabels; k++)
+            if (!s->labels[k].str && s->labels[k].unit[0] && strcmp(s->labels[k].key, "bytes") == 0)
+                return s->labels[k].unit;
+    }
+    return "bytes";
+}
+
+static void tagdata_init(struct graph *g, const struct graph_input *in, const struct graph_options *o)
+{
+    struct arena *a = g->arena;
+    struct graph_tagdata *td = ARENA_NEW(a, struct graph_tagdata);
+    g->td = td;
+    size_t ns = in->nsamples;
+    td->labelset = arena_calloc(a, ns + 1, sizeof(uint32_t));
+    td->num_first = arena_calloc(a, ns + 1, sizeof(uint32_t));
+    td->num_count = arena_calloc(a, ns + 1, sizeof(uint32_t));
+    u64map_init(&td->labelsets.map, 64);
+    u64map_init(&td->names.map, 64);
+    strtab_intern(a, &td->labelsets, "", 0);
+    td->unit = bytes_unit(in->prof);
+    const char *tag_unit = o->tags && o->tag_unit && o->tag_unit[0] ? o->tag_unit : "minimum";
+
+    struct u64map combos; /* labelset << 32 | name -> combo */
+    u64map_init(&combos, 64);
+    size_t capcombo = 0, capnums = 0, nnums = 0;
+    const char **strs = NULL;
+    size_t capstrs = 0;
+    struct strbuf sb = STRBUF_INIT;
+    for (size_t si = 0; si < ns; si++) {
+        const struct view_sample *vs = &in->samples[si];
+        const struct prof_label *labels = vs->labels;
+        uint32_t nlabels = vs->nlabels;
+        if (!labels && vs->src) {
+            labels = vs->src->labels;
+            nlabels = vs->src->nlabels;
+        }
+        if (nlabels == 0)
+            continue;
+        /* string labels, sorted "k:v" joined by the two characters \n */
+        size_t nstr = 0;
+        for (uint32_t k = 0; k < nlabels; k++) {
+            const struct prof_label *l = &labels[k];
+            if (!l->str || strcmp(l->key, "pprof::base") == 0)
+                continue;
+            xgrow(&strs, &capstrs, nstr + 1, sizeof(char *));
+            strs[nstr++] = arena_printf(a, "%s:%s", l->key, l->str);
+        }
+        uint32_t ls = 0;
+        if (nstr) {
+            qsort(strs, nstr, sizeof(char *), cmp_cstr);
+            strbuf_reset(&sb);
+            for (size_t k = 0; k < nstr; k++) {
+                if (k)
+                    strbuf_adds(&sb, "\\n");
+                strbuf_adds(&sb, strs[k]);
+            }
+            ls = strtab_intern(a, &td->labelsets, sb.buf, sb.len);
+        }
+        td->labelset[si] = ls;
+        td->num_first[si] = (uint32_t)nnums;
+        for (uint32_t k = 0; k < nlabels; k++) {
+            const struct prof_label *l = &labels[k];
+            if (l->str || strcmp(l->key, "bytes") != 0)
+                continue;
+            char buf[128];
+            units_scaled_label(buf, sizeof(buf), l->num, td->unit, tag_unit);
+            uint32_t name = strtab_intern(a, &td->names, buf, strlen(buf));
+            bool ins;
+            uint32_t *c = u64map_put(&combos, (uint64_t)ls << 32 | name, (uint32_t)td->ncombos, &ins);
+            if (ins) {
+                if (td->ncombos == capcombo) {
+                    size_t nc = capcombo ? capcombo * 2 : 64;
+                    uint32_t *nl = arena_alloc(a, nc * sizeof(uint32_t)), *nn = arena_alloc(a, nc * sizeof(uint32_t));
+                    if (td->ncombos) {
+                        memcpy(nl, td->combo_labelset, td->ncombos * sizeof(uint32_t));
+                        memcpy(nn, td->combo_name, td->ncombos * sizeof(uint32_t));
+                    }
+                    td->combo_labelset = nl;
+                    td->combo_name = nn;
+                    capcombo = nc;
+                }
+                td->combo_labelset[td->ncombos] = ls;
+                td->combo_name[td->ncombos] = name;
+                td->ncombos++;
+            }
+            if (nnums == capnums) {
+                size_t nc = capnums ? capnums * 2 : 256;
+                struct tag_num *nn = arena_alloc(a, nc * sizeof(*nn));
+                if (nnums)
+                    memcpy(nn, td->nums, nnums * sizeof(*nn));
+                td->nums = nn;
+                capnums = nc;
+            }
+            td->nums[nnums].combo = *c;
+            td->nums[nnums].value = l->num;
+            nnums++;
+        }
+        td->num_count[si] = (uint32_t)nnums - td->num_first[si];
+    }
+    free(strs);
+    strbuf_release(&sb);
+    u64map_release(&combos);
+    u64map_release(&td->labelsets.map);
+    u64map_release(&td->names.map);
+}
+
+const char *graph_labelset_name(const struct graph *g, uint32_t labelset)
+{
+    if (!g->td || labelset >= g->td->labelsets.n)
+        return "";
+    return g->td->labelsets.strs[labelset];
+}
+
+static struct graph_tag *tag_get(struct graph *g, uint32_t node, uint32_t key, bool *created)
+{
+    bool ins;
+    uint32_t *slot = u64map_put(&g->tag_map, (uint64_t)node << 32 | key, (uint32_t)g->ntags, &ins);
+    *created = ins;
+    if (ins) {
+        xgrow(&g->tags, &g->captags, g->ntags + 1, sizeof(*g->tags));
+        struct graph_tag *t = &g->tags[g->ntags++];
+        memset(t, 0, sizeof(*t));
+        return t;
+    }
+    return &g->tags[*slot];
+}
+
+/* pprof's addSample for the tags of node ni and view sample si. */
+static void add_tags(struct graph *g, uint32_t ni, size_t si, int64_t w, int64_t dw, bool flat)
+{
+    const struct graph_tagdata *td = g->td;
+    bool created;
+    uint32_t ls = td->labelset[si];
+    if (ls) {
+        struct graph_tag *t = tag_get(g, ni, ls, &created);
+        if (created) {
+            t->name = td->labelsets.strs[ls];
+            t->unit = "";
+            t->labelset = ls;
+        }
+        if (flat) {
+            t->flat += w;
+            t->flat_div += dw;
+        } else {
+            t->cum += w;
+            t->cum_div += dw;
+        }
+    }
+    for (uint32_t k = 0; k < td->num_count[si]; k++) {
+        const struct tag_num *tn = &td->nums[td->num_first[si] + k];
+        struct graph_tag *t = tag_get(g, ni, TAG_NUMERIC | tn->combo, &created);
+        if (created) {
+            t->name = td->names.strs[td->combo_name[tn->combo]];
+            t->unit = td->unit;
+            t->value = tn->value;
+            t->labelset = td->combo_labelset[tn->combo];
+            t->numeric = true;
+        }
+        if (flat) {
+            t->flat += w;
+            t->flat_div += dw;
+        } else {
+            t->cum += w;
+            t->cum_div += dw;
+        }
+    }
+}
+
+static void tags_reset(struct graph *g)
+{
+    g->ntags = 0;
+    u64map_release(&g->tag_map);
+    u64map_init(&g->tag_map, 256);
+}
+
+/* Per-node tag lists (arena) from the tag map. */
+static void build_tag_lists(struct graph *g)
+{
+    for (size_t i = 0; i < g->nnodes; i++) {
+        g->nodes[i].ntags = 0;
+        g->nodes[i].tags = NULL;
+    }
+    if (!g->ntags)
+        return;
+    uint32_t *owner = xmalloc(g->ntags * sizeof(uint32_t));
+    for (size_t i = 0; i < g->tag_map.cap; i++)
+        if (g->tag_map.used[i]) {
+            owner[g->tag_map.vals[i]] = (uint32_t)(g->tag_map.keys[i] >> 32);
+            g->nodes[g->tag_map.keys[i] >> 32].ntags++;
+        }
+    for (size_t i = 0; i < g->nnodes; i++) {
+        struct graph_node *n = &g->nodes[i];
+        if (n->ntags)
+            n->tags = arena_alloc(g->arena, n->ntags * sizeof(uint32_t));
+        n->ntags = 0;
+    }
+    /* In creation order, so the lists do not depend on the map's layout. */
+    for (size_t t = 0; t < g->ntags; t++) {
+        struct graph_node *n = &g->nodes[owner[t]];
+        n->tags[n->ntags++] = (uint32_t)t;
+    }
+    free(owner);
 }
 
 void graph_init(struct graph *g, struct arena *a, const struct graph_input *in, const struct graph_options *o)
@@ -185,6 +458,7 @@ void graph_init(struct graph *g, struct arena *a, const struct graph_input *in, 
     memset(g, 0, sizeof(*g));
     g->arena = a;
     u64map_init(&g->edge_map, 1024);
+    u64map_init(&g->tag_map, 16);
     const struct profile *p = in->prof;
     enum granularity gran = o->gran == GRAN_DEFAULT ? GRAN_FUNCTIONS : o->gran;
     bool keep_all = gran == GRAN_ADDRESSES && !o->noinlines; /* pprof aggregates nothing */
@@ -268,6 +542,9 @@ void graph_init(struct graph *g, struct arena *a, const struct graph_input *in, 
     }
     free(t.slots);
     free(t.hashes);
+    g->ninfo = g->nnodes;
+    if (o->tags)
+        tagdata_init(g, in, o);
 }
 
 void graph_release(struct graph *g)
@@ -276,6 +553,10 @@ void graph_release(struct graph *g)
     u64map_release(&g->edge_map);
     g->edges = NULL;
     g->nedges = g->capedges = 0;
+    free(g->tags);
+    u64map_release(&g->tag_map);
+    g->tags = NULL;
+    g->ntags = g->captags = 0;
 }
 
 static uint32_t edge_get(struct graph *g, uint32_t src, uint32_t dst)
@@ -335,9 +616,13 @@ void graph_build(struct graph *g, const struct graph_input *in, const bool *kept
         n->stamp = 0;
         n->cache_dst = 0;
     }
+    g->nnodes = g->ninfo; /* drop call-tree nodes of an earlier build */
     g->nedges = 0;
     u64map_release(&g->edge_map);
     u64map_init(&g->edge_map, 1024);
+    const struct graph_tagdata *td = g->td;
+    if (td)
+        tags_reset(g);
 
     for (size_t si = 0; si < in->nsamples; si++) {
         const struct view_sample *s = &in->samples[si];
@@ -361,6 +646,8 @@ void graph_build(struct graph *g, const struct graph_input *in, const bool *kept
                     n->stamp = stamp;
                     n->cum += w;
                     n->cum_div += dw;
+                    if (td && (td->labelset[si] || td->num_count[si]))
+                        add_tags(g, ni, si, w, dw, false);
                 }
                 if (parent != PROF_NONE && parent != ni) {
                     uint32_t ei = edge_get(g, parent, ni); /* may grow g->edges */
@@ -382,9 +669,13 @@ void graph_build(struct graph *g, const struct graph_input *in, const bool *kept
         if (parent != PROF_NONE && !residual) {
             g->nodes[parent].flat += w;
             g->nodes[parent].flat_div += dw;
+            if (td && (td->labelset[si] || td->num_count[si]))
+                add_tags(g, parent, si, w, dw, true);
         }
     }
     build_adjacency(g);
+    if (td)
+        build_tag_lists(g);
 
     g->order = arena_alloc(g->arena, (g->nnodes + 1) * sizeof(uint32_t));
     g->norder = 0;
@@ -396,6 +687,469 @@ void graph_build(struct graph *g, const struct graph_input *in, const bool *kept
             continue;
         g->order[g->norder++] = (uint32_t)i;
     }
+}
+
+/* ---- call tree (pprof's newTree) ----
+ *
+ * Nodes are keyed by (parent tree node, node info): the same frame reached
+ * through different callers gives different nodes.  Tree nodes are appended
+ * after the info nodes that graph_init made. */
+
+void graph_build_tree(struct graph *g, const struct graph_input *in, bool drop_negative)
+{
+    g->nnodes = g->ninfo;
+    for (size_t i = 0; i < g->nnodes; i++) {
+        struct graph_node *n = &g->nodes[i];
+        n->flat = n->flat_div = n->cum = n->cum_div = 0;
+        n->stamp = 0;
+        n->cache_dst = 0;
+    }
+    g->nedges = 0;
+    u64map_release(&g->edge_map);
+    u64map_init(&g->edge_map, 1024);
+    const struct graph_tagdata *td = g->td;
+    if (td)
+        tags_reset(g);
+    g->call_tree = true;
+
+    struct u64map tree; /* (parent + 1) << 32 | info -> tree node */
+    u64map_init(&tree, 1024);
+    size_t cap = g->nnodes;
+    for (size_t si = 0; si < in->nsamples; si++) {
+        const struct view_sample *s = &in->samples[si];
+        int64_t w = s->value, dw = s->div;
+        if (w == 0 && dw == 0)
+            continue;
+        bool tagged = td && (td->labelset[si] || td->num_count[si]);
+        uint32_t parent = PROF_NONE;
+        for (uint32_t i = s->nlocs; i-- > 0;) {
+            uint32_t li = s->locs[i];
+            uint32_t first = g->loc_first[li], cnt = g->loc_count[li];
+            for (uint32_t k = cnt; k-- > 0;) {
+                uint32_t info = g->loc_nodes[first + k];
+                bool ins;
+                uint64_t key = (uint64_t)(parent == PROF_NONE ? 0 : parent + 1) << 32 | info;
+                uint32_t *slot = u64map_put(&tree, key, (uint32_t)g->nnodes, &ins);
+                if (ins) {
+                    if (g->nnodes == cap) {
+                        size_t nc = cap ? cap * 2 : 256;
+                        struct graph_node *nn = arena_alloc(g->arena, nc * sizeof(*nn));
+                        memcpy(nn, g->nodes, g->nnodes * sizeof(*nn));
+                        g->nodes = nn;
+                        cap = nc;
+                    }
+                    struct graph_node *n = &g->nodes[g->nnodes++];
+                    memset(n, 0, sizeof(*n));
+                    n->info = g->nodes[info].info;
+                    n->pname = g->nodes[info].pname;
+                    n->info_id = info;
+                    n->tree_parent = parent;
+                }
+                uint32_t ni = *slot;
+                struct graph_node *n = &g->nodes[ni];
+                n->cum += w;
+                n->cum_div += dw;
+                if (tagged)
+                    add_tags(g, ni, si, w, dw, false);
+                if (parent != PROF_NONE) {
+                    uint32_t ei = edge_get(g, parent, ni); /* may grow g->edges */
+                    struct graph_edge *e = &g->edges[ei];
+                    e->weight += w;
+                    e->weight_div += dw;
+                    if (k == cnt - 1)
+                        e->is_inline = false;
+                }
+                parent = ni;
+            }
+        }
+        if (parent != PROF_NONE) {
+            g->nodes[parent].flat += w;
+            g->nodes[parent].flat_div += dw;
+            if (tagged)
+                add_tags(g, parent, si, w, dw, true);
+        }
+    }
+    u64map_release(&tree);
+    build_adjacency(g);
+    if (td)
+        build_tag_lists(g);
+
+    g->order = arena_alloc(g->arena, (g->nnodes + 1) * sizeof(uint32_t));
+    g->norder = 0;
+    for (size_t i = g->ninfo; i < g->nnodes; i++) {
+        const struct graph_node *n = &g->nodes[i];
+        if (n->cum == 0 && n->flat == 0)
+            continue;
+        if (drop_negative && (n->flat < 0 || (n->flat == 0 && n->cum < 0)))
+            continue;
+        g->order[g->norder++] = (uint32_t)i;
+    }
+}
+
+void graph_trim_tree(struct graph *g, const bool *kept)
+{
+    /* Current adjacency as lists that can move: each tree node has at most
+     * one in-edge; out-edges are linked lists so a removed node's children
+     * can be handed to its parent in O(children). */
+    size_t nn = g->nnodes, ne = g->nedges;
+    uint32_t *in_edge = xmalloc((nn + 1) * sizeof(uint32_t));
+    uint32_t *first = xmalloc((nn + 1) * sizeof(uint32_t));
+    uint32_t *last = xmalloc((nn + 1) * sizeof(uint32_t));
+    uint32_t *next = xmalloc((ne + 1) * sizeof(uint32_t));
+    for (size_t i = 0; i < nn; i++)
+        in_edge[i] = first[i] = last[i] = PROF_NONE;
+    for (size_t e = 0; e < ne; e++) {
+        const struct graph_edge *ed = &g->edges[e];
+        next[e] = PROF_NONE;
+        if (ed->removed)
+            continue;
+        in_edge[ed->dst] = (uint32_t)e;
+        if (first[ed->src] == PROF_NONE)
+            first[ed->src] = (uint32_t)e;
+        else
+            next[last[ed->src]] = (uint32_t)e;
+        last[ed->src] = (uint32_t)e;
+    }
+    size_t w = 0;
+    for (size_t i = 0; i < g->norder; i++) {
+        uint32_t cur = g->order[i];
+        if (kept[cur]) {
+            g->order[w++] = cur;
+            continue;
+        }
+        uint32_t pe = in_edge[cur];
+        if (pe == PROF_NONE) {
+            /* A root: its children become roots. */
+            for (uint32_t e = first[cur]; e != PROF_NONE; e = next[e]) {
+                if (g->edges[e].removed)
+                    continue;
+                in_edge[g->edges[e].dst] = PROF_NONE;
+                g->edges[e].removed = true;
+            }
+            first[cur] = last[cur] = PROF_NONE;
+            continue;
+        }
+        uint32_t parent = g->edges[pe].src;
+        bool parent_inline = g->edges[pe].is_inline;
+        g->edges[pe].removed = true;
+        for (uint32_t e = first[cur]; e != PROF_NONE; e = next[e]) {
+            struct graph_edge *ed = &g->edges[e];
+            if (ed->removed)
+                continue;
+            ed->src = parent;
+            ed->residual = true;
+            ed->is_inline = parent_inline && ed->is_inline;
+        }
+        if (first[cur] != PROF_NONE) {
+            if (first[parent] == PROF_NONE)
+                first[parent] = first[cur];
+            else
+                next[last[parent]] = first[cur];
+            last[parent] = last[cur];
+        }
+        first[cur] = last[cur] = PROF_NONE;
+    }
+    g->norder = w;
+    free(in_edge);
+    free(first);
+    free(last);
+    free(next);
+    build_adjacency(g);
+    graph_remove_redundant_edges(g);
+}
+
+/* ---- trimming helpers ---- */
+
+void graph_trim_tags(struct graph *g, int64_t cutoff)
+{
+    if (!g->ntags)
+        return;
+    for (size_t i = 0; i < g->norder; i++) {
+        const struct graph_node *n = &g->nodes[g->order[i]];
+        for (uint32_t k = 0; k < n->ntags; k++) {
+            struct graph_tag *t = &g->tags[n->tags[k]];
+            if (abs64(t->flat) < cutoff && abs64(t->cum) < cutoff)
+                t->removed = true;
+        }
+    }
+}
+
+/* pprof's countTags: tags with a non-zero flat value. */
+static int count_tags(const struct graph *g, const struct graph_node *n)
+{
+    int c = 0;
+    for (uint32_t k = 0; k < n->ntags; k++) {
+        const struct graph_tag *t = &g->tags[n->tags[k]];
+        if (!t->removed && t->flat != 0)
+            c++;
+    }
+    return c;
+}
+
+/* pprof's selectTopNodes: how many of the sorted nodes to keep. */
+static size_t select_top(const struct graph *g, int max_nodes, bool visual)
+{
+    size_t max = (size_t)max_nodes;
+    if (visual) {
+        int count = 0;
+        for (size_t i = 0; i < g->norder; i++) {
+            int tags = count_tags(g, &g->nodes[g->order[i]]);
+            if (tags > 4)
+                tags = 4;
+            count += tags + 1;
+            if (count >= max_nodes) {
+                max = i + 1;
+                break;
+            }
+        }
+    }
+    return max < g->norder ? max : g->norder;
+}
+
+/* Whether src can still reach e's destination without e (pprof's isRedundantEdge). */
+static bool edge_redundant(struct graph *g, uint32_t ei, uint32_t *seen, uint32_t stamp, uint32_t *queue)
+{
+    const struct graph_edge *e = &g->edges[ei];
+    uint32_t src = e->src;
+    size_t head = 0, tail = 0;
+    seen[e->dst] = stamp;
+    queue[tail++] = e->dst;
+    while (head < tail) {
+        const struct graph_node *n = &g->nodes[queue[head++]];
+        for (uint32_t k = 0; k < n->nin; k++) {
+            uint32_t ie = n->in[k];
+            const struct graph_edge *ed = &g->edges[ie];
+            if (ed->removed || ie == ei || seen[ed->src] == stamp)
+                continue;
+            if (ed->src == src)
+                return true;
+            seen[ed->src] = stamp;
+            queue[tail++] = ed->src;
+        }
+    }
+    return false;
+}
+
+void graph_remove_redundant_edges(struct graph *g)
+{
+    uint32_t *seen = xcalloc(g->nnodes + 1, sizeof(uint32_t));
+    uint32_t *queue = xmalloc((g->nnodes + 1) * sizeof(uint32_t));
+    uint32_t *live = xmalloc((g->nedges + 1) * sizeof(uint32_t));
+    uint32_t stamp = 0;
+    bool any = false;
+    for (size_t i = g->norder; i > 0; i--) {
+        const struct graph_node *n = &g->nodes[g->order[i - 1]];
+        uint32_t nl = 0;
+        bool residual = false;
+        for (uint32_t k = 0; k < n->nin; k++)
+            if (!g->edges[n->in[k]].removed) {
+                live[nl++] = n->in[k];
+                residual |= g->edges[n->in[k]].residual;
+            }
+        if (!residual)
+            continue;
+        const uint32_t *in = graph_sorted_edges(g, live, nl);
+        for (uint32_t j = nl; j > 0; j--) {
+            uint32_t ei = in[j - 1];
+            if (!g->edges[ei].residual)
+                break;
+            if (edge_redundant(g, ei, seen, ++stamp, queue)) {
+                g->edges[ei].removed = true;
+                any = true;
+            }
+        }
+    }
+    free(seen);
+    free(queue);
+    free(live);
+    if (any)
+        build_adjacency(g);
+}
+
+/* ---- short names (pprof's ShortenFunctionName) ----
+ * The regular expressions of graph.go, matched by hand: RE2's \w is
+ * [0-9A-Za-z_] and `.` stops at a newline. */
+
+static bool is_word(char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/* `^(.*?)/v(?:[2-9]|[1-9][0-9]+)([./].*)$`: drop the first major-version element. */
+static size_t go_version(const char *s, size_t *vend)
+{
+    size_t n = strlen(s);
+    if (memchr(s, '\n', n))
+        return (size_t)-1; /* neither `.*` may cross a newline: only names without one can match */
+    for (size_t i = 0; i + 2 < n; i++) {
+        if (s[i] != '/' || s[i + 1] != 'v')
+            continue;
+        size_t j = i + 2;
+        while (j < n && is_digit(s[j]))
+            j++;
+        size_t nd = j - (i + 2);
+        if (nd == 0 || j >= n || (s[j] != '.' && s[j] != '/'))
+            continue;
+        if (nd == 1 ? (s[i + 2] < '2') : (s[i + 2] == '0'))
+            continue;
+        *vend = j;
+        return i;
+    }
+    return (size_t)-1;
+}
+
+/* `^(?:[\w\-\.]+\/)+([^.]+\..+)`: the capture's start and length, or false. */
+static bool go_short(const char *s, size_t *start, size_t *len)
+{
+    size_t n = strlen(s);
+    /* Candidate split points: after each '/' of a prefix made of non-empty [\w.-]+ components. */
+    size_t cand[64], nc = 0;
+    size_t *cands = cand, capc = 64;
+    size_t seg = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '/') {
+            if (i == seg)
+                break; /* empty component */
+            if (nc == capc) {
+                size_t *nw = xmalloc(capc * 2 * sizeof(size_t));
+                memcpy(nw, cands, nc * sizeof(size_t));
+                if (cands != cand)
+                    free(cands);
+                cands = nw;
+                capc *= 2;
+            }
+            cands[nc++] = i + 1;
+            seg = i + 1;
+        } else if (!is_word(c) && c != '-' && c != '.') {
+            break;
+        }
+    }
+    bool ok = false;
+    for (size_t k = nc; k-- > 0 && !ok;) {
+        size_t p = cands[k];
+        const char *dot = memchr(s + p, '.', n - p);
+        if (!dot || dot == s + p)
+            continue;
+        size_t d = (size_t)(dot - s);
+        if (d + 1 >= n || s[d + 1] == '\n')
+            continue;
+        size_t e = d + 1;
+        while (e < n && s[e] != '\n')
+            e++;
+        *start = p;
+        *len = e - p;
+        ok = true;
+    }
+    if (cands != cand)
+        free(cands);
+    return ok;
+}
+
+/* `^(?:[a-z]\w*\.)*([A-Z][\w\$]*\.(?:<init>|[a-z][\w\$]*(?:\$\d+)?))(?:(?:\()|$)` */
+static bool java_short(const char *s, size_t *start, size_t *len)
+{
+    size_t i = 0;
+    for (;;) { /* package components */
+        if (!(s[i] >= 'a' && s[i] <= 'z'))
+            break;
+        size_t j = i + 1;
+        while (is_word(s[j]))
+            j++;
+        if (s[j] != '.')
+            break;
+        i = j + 1;
+    }
+    if (!(s[i] >= 'A' && s[i] <= 'Z'))
+        return false;
+    size_t j = i + 1;
+    while (is_word(s[j]) || s[j] == '$')
+        j++;
+    if (s[j] != '.')
+        return false;
+    j++;
+    if (strncmp(s + j, "<init>", 6) == 0) {
+        j += 6;
+    } else if (s[j] >= 'a' && s[j] <= 'z') {
+        j++;
+        while (is_word(s[j]) || s[j] == '$')
+            j++;
+    } else {
+        return false;
+    }
+    if (s[j] != '(' && s[j] != 0)
+        return false;
+    *start = i;
+    *len = j - i;
+    return true;
+}
+
+/* `^(?:[_a-zA-Z]\w*::)+(_*[A-Z]\w*::~?[_a-zA-Z]\w*(?:<.*>)?)` */
+static bool cpp_short(const char *s, size_t *start, size_t *len)
+{
+    /* Starts of the leading "ident::" groups. */
+    size_t starts[256], ns = 0, i = 0;
+    for (;;) {
+        if (!(s[i] == '_' || (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')))
+            break;
+        size_t j = i + 1;
+        while (is_word(s[j]))
+            j++;
+        if (s[j] != ':' || s[j + 1] != ':')
+            break;
+        if (ns == PROF_ARRAY_LEN(starts))
+            break;
+        starts[ns++] = i;
+        i = j + 2;
+    }
+    /* The capture starts after k >= 1 groups; greedy: largest k first. */
+    for (size_t k = ns; k >= 1; k--) {
+        size_t p = k < ns ? starts[k] : i;
+        size_t j = p;
+        while (s[j] == '_')
+            j++;
+        if (!(s[j] >= 'A' && s[j] <= 'Z'))
+            continue;
+        j++;
+        while (is_word(s[j]))
+            j++;
+        if (s[j] != ':' || s[j + 1] != ':')
+            continue;
+        j += 2;
+        if (s[j] == '~')
+            j++;
+        if (!(s[j] == '_' || (s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z')))
+            continue;
+        j++;
+        while (is_word(s[j]))
+            j++;
+        if (s[j] == '<') {
+            size_t end = j + 1, gt = 0;
+            while (s[end] && s[end] != '\n') {
+                if (s[end] == '>')
+                    gt = end;
+                end++;
+            }
+            if (gt)
+                j = gt + 1;
+        }
+        *start = p;
+        *len = j - p;
+        return true;
+    }
+    return false;
+}
+
+const char *graph_shorten_name(struct arena *a, const char *name)
+{
+    const char *f = name;
+    if (strncmp(f, "(anonymous namespace)::", 23) == 0)
+        f += 23;
+    size_t vend, v = go_version(f, &vend);
+    if (v != (size_t)-1)
+        f = arena_printf(a, "%.*s%s", (int)v, f, f + vend);
+    size_t st, len;
+    if (go_short(f, &st, &len) || java_short(f, &st, &len) || cpp_short(f, &st, &len))
+        return arena_strndup(a, f + st, len);
+    return f;
 }
 
 /* ---- names ---- */
@@ -469,6 +1223,7 @@ static const char *node_key(struct graph *g, const struct node_info *ni)
 static struct graph *sort_graph;
 static int64_t *sort_score;
 static enum node_order sort_order;
+static const char **sort_keys; /* node_key per node, computed on demand */
 
 static int cmp_i64_desc(int64_t a, int64_t b) { return a > b ? -1 : a < b ? 1 : 0; }
 
@@ -504,7 +1259,15 @@ static int node_cmp(const void *pa, const void *pb)
             return c;
         break;
     }
-    return strcmp(node_key(g, &l->info), node_key(g, &r->info));
+    if (!sort_keys[a])
+        sort_keys[a] = node_key(g, &l->info);
+    if (!sort_keys[b])
+        sort_keys[b] = node_key(g, &r->info);
+    if ((c = strcmp(sort_keys[a], sort_keys[b])))
+        return c;
+    /* Equal infos happen only in call trees, where pprof's order is random:
+     * creation order makes ours reproducible. */
+    return a < b ? -1 : a > b;
 }
 
 /* Go's math.Log2. */
@@ -571,8 +1334,10 @@ void graph_sort(struct graph *g, enum node_order order)
         for (size_t i = 0; i < g->norder; i++)
             sort_score[g->order[i]] = entropy_score(g, &g->nodes[g->order[i]]);
     }
+    sort_keys = arena_calloc(g->arena, g->nnodes + 1, sizeof(char *));
     qsort(g->order, g->norder, sizeof(uint32_t), node_cmp);
     sort_graph = NULL;
+    sort_keys = NULL;
 }
 
 static int edge_cmp(const void *pa, const void *pb)
@@ -586,7 +1351,10 @@ static int edge_cmp(const void *pa, const void *pb)
     int c = strcmp(gname(g, a->src), gname(g, b->src));
     if (c)
         return c;
-    return strcmp(gname(g, a->dst), gname(g, b->dst));
+    if ((c = strcmp(gname(g, a->dst), gname(g, b->dst))))
+        return c;
+    /* Equal names (call trees): creation order, for a reproducible result. */
+    return a < b ? -1 : a > b;
 }
 
 uint32_t *graph_sorted_edges(struct graph *g, const uint32_t *edges, uint32_t n)
@@ -610,7 +1378,7 @@ int64_t graph_flat_sum(const struct graph *g)
     return s;
 }
 
-static int trim_edges(struct graph *g, int64_t cutoff)
+int graph_trim_edges(struct graph *g, int64_t cutoff)
 {
     int dropped = 0;
     for (size_t i = 0; i < g->norder; i++) {
@@ -637,7 +1405,11 @@ void graph_trimmed(struct graph *g, const struct graph_input *in, const struct g
                    const struct trim_options *t, struct trim_result *res)
 {
     memset(res, 0, sizeof(*res));
-    graph_build(g, in, NULL, o->drop_negative);
+    bool tree = o->call_tree;
+    if (tree)
+        graph_build_tree(g, in, o->drop_negative);
+    else
+        graph_build(g, in, NULL, o->drop_negative);
     int64_t total = 0;
     for (size_t i = 0; i < g->norder; i++)
         total += g->nodes[g->order[i]].flat;
@@ -655,21 +1427,31 @@ void graph_trimmed(struct graph *g, const struct graph_input *in, const struct g
             }
         if (nkept != g->norder) {
             res->dropped_nodes = (int)(g->norder - nkept);
-            graph_build(g, in, kept, o->drop_negative);
+            if (tree)
+                graph_trim_tree(g, kept);
+            else
+                graph_build(g, in, kept, o->drop_negative);
         }
     }
     res->orig_count = (int)g->norder;
     graph_sort(g, t->order);
     if (t->nodecount > 0) {
-        trim_edges(g, edge_cutoff);
-        size_t max = (size_t)t->nodecount;
+        graph_trim_tags(g, node_cutoff);
+        graph_trim_edges(g, edge_cutoff);
+        size_t max = select_top(g, t->nodecount, t->visual);
         if (max < g->norder) {
             kept = arena_calloc(g->arena, g->nnodes + 1, sizeof(bool));
             for (size_t i = 0; i < max; i++)
                 kept[g->order[i]] = true;
-            graph_build(g, in, kept, o->drop_negative);
+            if (tree)
+                graph_trim_tree(g, kept);
+            else
+                graph_build(g, in, kept, o->drop_negative);
             graph_sort(g, t->order);
         }
     }
-    res->dropped_edges = trim_edges(g, edge_cutoff);
+    graph_trim_tags(g, node_cutoff);
+    res->dropped_edges = graph_trim_edges(g, edge_cutoff);
+    if (t->visual)
+        graph_remove_redundant_edges(g);
 }

@@ -83,6 +83,10 @@ struct graph_options {
     bool drop_negative;
     const char *trim_path;   /* borrowed, may be "" */
     const char *source_path; /* borrowed, may be "" */
+    /* Additions for the dot family (all off by default): */
+    bool tags;               /* collect label and `bytes` numeric tags per node (nodelets) */
+    bool call_tree;          /* build pprof's call tree (newTree) instead of a graph */
+    const char *tag_unit;    /* borrowed: the -unit option, formats numeric tag names; NULL = "minimum" */
 };
 
 struct graph_edge {
@@ -94,6 +98,22 @@ struct graph_edge {
     uint32_t stamp;    /* last sample that added to it */
 };
 
+/** A node's tag (pprof's Tag): a label tag is a sample's string labels joined
+ *  ("k:v" sorted, separated by the two characters \n); a numeric tag is one
+ *  `bytes` label value, keyed by the joined labels of its sample (labelset). */
+struct graph_tag {
+    const char *name;  /* label tag: the joined labels; numeric: the formatted value */
+    const char *unit;  /* numeric tags: the value's unit; "" for label tags */
+    int64_t value;     /* numeric tags: the first value seen with this name */
+    uint32_t labelset; /* id of the joined labels (0 = none), graph_labelset_name() */
+    bool numeric;
+    bool removed;      /* trimmed by graph_trim_tags */
+    int64_t flat, flat_div, cum, cum_div;
+};
+
+static inline int64_t tag_flat(const struct graph_tag *t) { return t->flat_div ? t->flat / t->flat_div : t->flat; }
+static inline int64_t tag_cum(const struct graph_tag *t) { return t->cum_div ? t->cum / t->cum_div : t->cum; }
+
 struct graph_node {
     struct node_info info;
     const char *pname; /* arena: printable name, filled by graph_printable_names */
@@ -103,7 +123,13 @@ struct graph_node {
     uint32_t stamp;       /* last sample that added to cum */
     uint32_t cache_dst;   /* last callee seen, a one-entry edge cache */
     uint32_t cache_edge;
+    uint32_t *tags;       /* arena: indices into graph.tags (with opt.tags), removed ones included */
+    uint32_t ntags;
+    uint32_t info_id;     /* the node with this node's info (itself, except for call-tree nodes) */
+    uint32_t tree_parent; /* call tree: the parent whose node map holds this node (PROF_NONE: root) */
 };
+
+struct graph_tagdata; /* graph.c: per-sample labelsets and numeric tag keys */
 
 struct graph {
     struct arena *arena;        /* borrowed: the command's scratch arena */
@@ -118,6 +144,13 @@ struct graph {
     uint32_t *loc_first;        /* arena: index into loc_nodes */
     uint32_t *loc_count;        /* arena */
     uint32_t *loc_nodes;        /* arena */
+    /* Additions (dot family): */
+    size_t ninfo;               /* nodes made by graph_init; call-tree nodes follow them */
+    bool call_tree;             /* nodes after ninfo are call-tree nodes */
+    struct graph_tag *tags;     /* heap (grows), owned; only with opt.tags */
+    size_t ntags, captags;
+    struct u64map tag_map;      /* (node << 32 | key) -> tag index */
+    struct graph_tagdata *td;   /* arena: per-sample tag keys, NULL without opt.tags */
 };
 
 /** Prepare the node map for input at the options' granularity (no samples yet). */
@@ -160,6 +193,23 @@ int64_t graph_flat_sum(const struct graph *g);
 
 /** Edges sorted as pprof's EdgeMap.Sort (|weight| desc, src name, dst name); arena array. */
 uint32_t *graph_sorted_edges(struct graph *g, const uint32_t *edges, uint32_t n);
+
+/** Build pprof's call tree (newTree): nodes are keyed per parent; no kept set. */
+void graph_build_tree(struct graph *g, const struct graph_input *in, bool drop_negative);
+
+/** The joined labels of a labelset id ("" for 0). */
+const char *graph_labelset_name(const struct graph *g, uint32_t labelset);
+
+/** pprof's TrimLowFrequencyTags: drop tags with |flat| and |cum| below cutoff. */
+void graph_trim_tags(struct graph *g, int64_t cutoff);
+/** pprof's TrimLowFrequencyEdges over the graph's nodes; returns the number removed. */
+int graph_trim_edges(struct graph *g, int64_t cutoff);
+/** pprof's RemoveRedundantEdges (residual edges whose destination stays reachable). */
+void graph_remove_redundant_edges(struct graph *g);
+/** pprof's TrimTree: keep the call-tree nodes in kept, reconnect children of the others. */
+void graph_trim_tree(struct graph *g, const bool *kept);
+/** pprof's ShortenFunctionName into the arena (or name itself when unchanged). */
+const char *graph_shorten_name(struct arena *a, const char *name);
 
 /** Go's filepath.Clean into the arena. */
 const char *path_clean(struct arena *a, const char *path);
