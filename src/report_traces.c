@@ -66,6 +66,16 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* Whether a view sample has no frame left.  pprof's FilterSamplesByName,
+ * which always runs, drops such samples after the total is taken. */
+static bool sample_empty(const struct report *r, const struct view_sample *vs)
+{
+    for (uint32_t i = 0; i < vs->nlocs; i++)
+        if (!r->in.locs[vs->locs[i]].absent)
+            return false;
+    return true;
+}
+
 /* pprof's Profile.NumLabelUnits: per numeric key the first non-empty unit
  * seen over all samples, else "bytes" for request/alignment, else the key. */
 struct num_units {
@@ -278,11 +288,7 @@ int report_traces(struct report *r, struct prof_err *err)
 
     for (size_t si = 0; si < r->in.nsamples; si++) {
         const struct view_sample *vs = &r->in.samples[si];
-        bool any = false;
-        for (uint32_t i = 0; i < vs->nlocs && !any; i++)
-            if (!r->in.locs[vs->locs[i]].absent)
-                any = true;
-        if (!any)
+        if (sample_empty(r, vs))
             continue;
         strbuf_adds(o, separator);
         trace_labels(r, vs, &nu);
@@ -495,6 +501,8 @@ int report_tags(struct report *r, struct prof_err *err)
     size_t ne = 0;
     for (size_t si = 0; si < r->in.nsamples; si++) {
         const struct view_sample *vs = &r->in.samples[si];
+        if (sample_empty(r, vs))
+            continue;
         for (uint32_t i = 0; i < vs->nlabels; i++) {
             const struct prof_label *l = &vs->labels[i];
             e[ne].key = l->key;
@@ -813,6 +821,8 @@ int report_raw(struct report *r, struct prof_err *err)
     for (size_t si = 0; si < r->in.nsamples; si++) {
         const struct view_sample *vs = &r->in.samples[si];
         const struct prof_sample *s = vs->src;
+        if (sample_empty(r, vs))
+            continue;
         for (size_t k = 0; k < p->nsample_types; k++)
             strbuf_addf(o, " %10" PRId64, s->values[k]);
         strbuf_adds(o, ": ");
