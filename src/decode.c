@@ -1,11 +1,14 @@
 /*
  * decode.c: profile.proto bytes -> struct profile.
  *
- * protobuf-c unpacks into a short-lived decode arena; the result is copied
- * into the profile's own arena with wire ids turned into dense indices, and
- * the decode arena is dropped.  protobuf-c says only "failed" on bad input, so
- * when it fails a small schema-aware walk over the wire format finds the first
- * concrete problem (offset, field, what is wrong) for the error message.
+ * One scan over the top-level fields finds every message; the small ones
+ * (sample types, mappings, functions, locations) are unpacked by protobuf-c
+ * into a scratch arena and copied into the profile's arena with wire ids
+ * turned into dense indices; samples, most of any profile, are decoded by
+ * hand straight into the profile's arena, and equal stacks are shared.  So
+ * memory holds the input and the model, never a third copy.  protobuf-c says
+ * only "failed" on bad input, so a small schema-aware walk over the wire
+ * format finds the first concrete problem (offset, field) for the message.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -237,37 +240,176 @@ static int unrecognized(const unsigned char *d, size_t len, struct prof_err *err
                      "parsing profile: unrecognized profile format: neither profile.proto nor a known legacy format");
 }
 
+/* ---- the top-level scan ---- */
+
+struct slice {
+    size_t off, len;
+};
+
+struct slices {
+    struct slice *v; /* owned */
+    size_t n, cap;
+};
+
+static void slices_add(struct slices *s, size_t off, size_t len)
+{
+    xgrow(&s->v, &s->cap, s->n + 1, sizeof(*s->v));
+    s->v[s->n].off = off;
+    s->v[s->n].len = len;
+    s->n++;
+}
+
+/* Where every top-level field of a Profile message is.  Repeated messages
+ * and strings are kept as slices of the input; scalars are read. */
+struct scan {
+    struct slices sample_type, sample, mapping, location, function, strings;
+    struct slice period_type;
+    int has_period_type;
+    int64_t *comments; /* owned */
+    size_t ncomments, capcomments;
+    int64_t drop_frames, keep_frames, time_nanos, duration_nanos, period, default_sample_type, doc_url;
+    int time_seen;
+};
+
+static void scan_release(struct scan *sc)
+{
+    free(sc->sample_type.v);
+    free(sc->sample.v);
+    free(sc->mapping.v);
+    free(sc->location.v);
+    free(sc->function.v);
+    free(sc->strings.v);
+    free(sc->comments);
+}
+
+/* 0 = ok, -1 = the wire format is broken somewhere (the caller diagnoses),
+ * -2 = a second time_nanos: two profiles were concatenated. */
+static int scan_profile(const unsigned char *d, size_t len, struct scan *sc)
+{
+    size_t pos = 0;
+    while (pos < len) {
+        uint64_t key, v;
+        if (wire_varint(d, len, &pos, &key))
+            return -1;
+        unsigned wt = (unsigned)(key & 7);
+        uint64_t num = key >> 3;
+        if (wt == 2) {
+            if (wire_varint(d, len, &pos, &v) || v > len - pos)
+                return -1;
+            size_t off = pos, n = (size_t)v;
+            pos += n;
+            switch (num) {
+            case 1: slices_add(&sc->sample_type, off, n); break;
+            case 2: slices_add(&sc->sample, off, n); break;
+            case 3: slices_add(&sc->mapping, off, n); break;
+            case 4: slices_add(&sc->location, off, n); break;
+            case 5: slices_add(&sc->function, off, n); break;
+            case 6: slices_add(&sc->strings, off, n); break;
+            case 11:
+                sc->period_type.off = off;
+                sc->period_type.len = n;
+                sc->has_period_type = 1;
+                break;
+            case 13: {
+                size_t q = off;
+                while (q < off + n) {
+                    if (wire_varint(d, off + n, &q, &v))
+                        return -1;
+                    xgrow(&sc->comments, &sc->capcomments, sc->ncomments + 1, sizeof(int64_t));
+                    sc->comments[sc->ncomments++] = (int64_t)v;
+                }
+                break;
+            }
+            default:
+                if (num >= 1 && num <= 15)
+                    return -1; /* a scalar field sent length-delimited */
+                break;         /* unknown fields are skipped */
+            }
+        } else if (wt == 0) {
+            if (wire_varint(d, len, &pos, &v))
+                return -1;
+            switch (num) {
+            case 7: sc->drop_frames = (int64_t)v; break;
+            case 8: sc->keep_frames = (int64_t)v; break;
+            case 9:
+                if (sc->time_seen++)
+                    return -2;
+                sc->time_nanos = (int64_t)v;
+                break;
+            case 10: sc->duration_nanos = (int64_t)v; break;
+            case 12: sc->period = (int64_t)v; break;
+            case 13:
+                xgrow(&sc->comments, &sc->capcomments, sc->ncomments + 1, sizeof(int64_t));
+                sc->comments[sc->ncomments++] = (int64_t)v;
+                break;
+            case 14: sc->default_sample_type = (int64_t)v; break;
+            case 15: sc->doc_url = (int64_t)v; break;
+            default:
+                if (num >= 1 && num <= 15)
+                    return -1;
+                break;
+            }
+        } else if (wt == 1 || wt == 5) {
+            size_t n = wt == 1 ? 8 : 4;
+            if (num >= 1 && num <= 15)
+                return -1;
+            if (len - pos < n)
+                return -1;
+            pos += n;
+        } else {
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* ---- conversion into the profile model ---- */
 
 struct conv {
     struct profile *p;
-    const Perftools__Profiles__Profile *pb;
+    const unsigned char *data;
+    const struct scan *sc;
+    char **strs;   /* the string table, in the profile arena */
+    size_t nstrs;
+    struct arena *scratch;
     struct prof_err *err;
 };
 
 static int str_at(struct conv *c, int64_t idx, const char **out, const char *what, size_t i, const char *field)
 {
-    if (idx < 0 || (uint64_t)idx >= c->pb->n_string_table) {
+    if (idx < 0 || (uint64_t)idx >= c->nstrs) {
         if (i == SIZE_MAX)
             return prof_errf(c->err, PROF_EDATA, "parsing profile: %s: string index %" PRId64
                              " out of range (string table has %zu entries)",
-                             field, idx, c->pb->n_string_table);
+                             field, idx, c->nstrs);
         return prof_errf(c->err, PROF_EDATA,
                          "parsing profile: %s[%zu].%s: string index %" PRId64
                          " out of range (string table has %zu entries)",
-                         what, i, field, idx, c->pb->n_string_table);
+                         what, i, field, idx, c->nstrs);
     }
-    *out = c->pb->string_table[idx];
+    *out = c->strs[idx];
     return 0;
 }
 
+/* Unpack one small message with protobuf-c; on failure explain the wire problem. */
+static void *unpack_one(struct conv *c, const ProtobufCMessageDescriptor *desc, int wmsg, struct slice sl)
+{
+    ProtobufCAllocator alloc = {pb_alloc, pb_free, c->scratch};
+    void *m = protobuf_c_message_unpack(desc, &alloc, sl.len, c->data + sl.off);
+    if (!m) {
+        if (wire_walk(c->data, sl.off, sl.off + sl.len, wmsg, 1, c->err) == 0)
+            prof_errf(c->err, PROF_EDATA, "malformed %s message at offset %zu", wire_msgs[wmsg].name, sl.off);
+        prof_err_prefix(c->err, "parsing profile");
+    }
+    return m;
+}
+
 /* Build id -> dense index; ids must be non-zero and unique. */
-static int index_ids(struct conv *c, struct u64map *m, size_t n, uint64_t (*id_of)(const void *, size_t),
-                     const void *arr, const char *what, int *dense)
+static int index_ids(struct conv *c, struct u64map *m, size_t n, const uint64_t *ids, const char *what, int *dense)
 {
     *dense = 1;
     for (size_t i = 0; i < n; i++)
-        if (id_of(arr, i) != i + 1) {
+        if (ids[i] != i + 1) {
             *dense = 0;
             break;
         }
@@ -275,7 +417,7 @@ static int index_ids(struct conv *c, struct u64map *m, size_t n, uint64_t (*id_o
     if (*dense)
         return 0;
     for (size_t i = 0; i < n; i++) {
-        uint64_t id = id_of(arr, i);
+        uint64_t id = ids[i];
         if (id == 0)
             return prof_errf(c->err, PROF_EDATA, "malformed profile: %s[%zu] has the reserved id 0", what, i);
         bool ins;
@@ -298,11 +440,7 @@ static int lookup(const struct u64map *m, int dense, size_t n, uint64_t id, uint
     return u64map_get(m, id, out);
 }
 
-static uint64_t map_id(const void *a, size_t i) { return ((Perftools__Profiles__Mapping *const *)a)[i]->id; }
-static uint64_t loc_id(const void *a, size_t i) { return ((Perftools__Profiles__Location *const *)a)[i]->id; }
-static uint64_t fn_id(const void *a, size_t i) { return ((Perftools__Profiles__Function *const *)a)[i]->id; }
-
-/* Distinct stacks: an open-addressing table of (hash, first sample using it). */
+/* Distinct stacks: an open-addressing table of (hash, shared array, id). */
 struct stack_slot {
     uint64_t hash;
     const uint32_t *locs; /* the shared array; NULL = empty slot */
@@ -340,119 +478,279 @@ static uint32_t intern_stack(struct stack_table *st, struct profile *p, const ui
     }
 }
 
+/* Scratch buffers reused across samples. */
+struct sample_tmp {
+    uint32_t *locs;
+    size_t ncap;
+    int64_t *vals;
+    size_t vcap;
+    struct prof_label *labels;
+    size_t lcap;
+};
+
+/* Decode one Sample message (hand-written: samples are most of a profile). */
+static int decode_sample(struct conv *c, struct slice sl, size_t idx, const struct u64map *lmap, int ldense,
+                         struct stack_table *st, struct sample_tmp *t)
+{
+    struct profile *p = c->p;
+    const unsigned char *d = c->data;
+    size_t pos = sl.off, end = sl.off + sl.len;
+    size_t nlocs = 0, nvals = 0, nlabels = 0;
+    uint64_t h = HASH_SEED;
+    while (pos < end) {
+        uint64_t key, v;
+        if (wire_varint(d, end, &pos, &key))
+            goto wire;
+        unsigned wt = (unsigned)(key & 7);
+        uint64_t num = key >> 3;
+        if ((num == 1 || num == 2) && (wt == 0 || wt == 2)) {
+            size_t q = pos, qend = end;
+            if (wt == 2) {
+                if (wire_varint(d, end, &pos, &v) || v > end - pos)
+                    goto wire;
+                q = pos;
+                qend = pos + (size_t)v;
+                pos = qend;
+            }
+            do {
+                if (wire_varint(d, qend, &q, &v))
+                    goto wire;
+                if (num == 1) {
+                    xgrow(&t->locs, &t->ncap, nlocs + 1, sizeof(uint32_t));
+                    if (!lookup(lmap, ldense, p->nlocations, v, &t->locs[nlocs]))
+                        return prof_errf(c->err, PROF_EDATA, "malformed profile: sample %zu refers to location id %"
+                                         PRIu64 ", which does not exist", idx, v);
+                    h = hash_u64(h ^ t->locs[nlocs]);
+                    nlocs++;
+                } else {
+                    xgrow(&t->vals, &t->vcap, nvals + 1, sizeof(int64_t));
+                    t->vals[nvals++] = (int64_t)v;
+                }
+            } while (wt == 2 && q < qend);
+            if (wt == 0)
+                pos = q;
+        } else if (num == 3 && wt == 2) {
+            if (wire_varint(d, end, &pos, &v) || v > end - pos)
+                goto wire;
+            size_t q = pos, qend = pos + (size_t)v;
+            pos = qend;
+            int64_t f[5] = {0, 0, 0, 0, 0};
+            while (q < qend) {
+                uint64_t k2, v2;
+                if (wire_varint(d, qend, &q, &k2))
+                    goto wire;
+                if ((k2 & 7) != 0 || (k2 >> 3) == 0)
+                    goto wire;
+                if (wire_varint(d, qend, &q, &v2))
+                    goto wire;
+                if ((k2 >> 3) <= 4)
+                    f[k2 >> 3] = (int64_t)v2;
+            }
+            if (f[2] == 0 && f[3] == 0 && f[4] == 0)
+                continue; /* pprof drops such labels */
+            xgrow(&t->labels, &t->lcap, nlabels + 1, sizeof(struct prof_label));
+            struct prof_label *pl = &t->labels[nlabels++];
+            if (str_at(c, f[1], &pl->key, "sample label", idx, "key"))
+                return -1;
+            if (f[2] != 0) {
+                if (str_at(c, f[2], &pl->str, "sample label", idx, "str"))
+                    return -1;
+                pl->num = 0;
+                pl->unit = "";
+            } else {
+                pl->str = NULL;
+                pl->num = f[3];
+                if (str_at(c, f[4], &pl->unit, "sample label", idx, "num_unit"))
+                    return -1;
+            }
+        } else if (num >= 1 && num <= 3) {
+            goto wire;
+        } else {
+            /* unknown field: skip it */
+            if (wt == 0) {
+                if (wire_varint(d, end, &pos, &v))
+                    goto wire;
+            } else if (wt == 2) {
+                if (wire_varint(d, end, &pos, &v) || v > end - pos)
+                    goto wire;
+                pos += (size_t)v;
+            } else if (wt == 1 || wt == 5) {
+                if (end - pos < (wt == 1 ? 8u : 4u))
+                    goto wire;
+                pos += wt == 1 ? 8 : 4;
+            } else {
+                goto wire;
+            }
+        }
+    }
+    if (nvals != p->nsample_types)
+        return prof_errf(c->err, PROF_EDATA,
+                         "malformed profile: sample %zu has %zu values but there are %zu sample types", idx, nvals,
+                         p->nsample_types);
+    struct prof_sample *ps = &p->samples[idx];
+    ps->values = arena_alloc(&p->arena, (nvals ? nvals : 1) * sizeof(int64_t));
+    if (nvals)
+        memcpy(ps->values, t->vals, nvals * sizeof(int64_t));
+    ps->nlocs = (uint32_t)nlocs;
+    /* Equal stacks share one array and one id, so reports can aggregate
+     * samples per distinct stack instead of walking every sample. */
+    ps->stack = intern_stack(st, p, t->locs, ps->nlocs, h ^ nlocs, &ps->locs);
+    ps->nlabels = (uint32_t)nlabels;
+    ps->labels = NULL;
+    if (nlabels) {
+        ps->labels = arena_alloc(&p->arena, nlabels * sizeof(struct prof_label));
+        memcpy(ps->labels, t->labels, nlabels * sizeof(struct prof_label));
+    }
+    return 0;
+wire:
+    if (wire_walk(d, sl.off, end, M_SAMPLE, 1, c->err) == 0)
+        prof_errf(c->err, PROF_EDATA, "malformed Sample message at offset %zu", sl.off);
+    prof_err_prefix(c->err, "parsing profile");
+    return -1;
+}
+
 static int convert(struct conv *c)
 {
-    const Perftools__Profiles__Profile *pb = c->pb;
+    const struct scan *sc = c->sc;
     struct profile *p = c->p;
     struct arena *a = &p->arena;
     struct prof_err *err = c->err;
+    const unsigned char *d = c->data;
 
-    if (pb->n_string_table == 0)
+    if (sc->strings.n == 0)
         return prof_errf(err, PROF_EDATA, "parsing profile: the string table is empty (entry 0 must be \"\")");
-    if (pb->string_table[0][0] != 0)
-        return prof_errf(err, PROF_EDATA, "parsing profile: string_table[0] must be \"\", not \"%.40s\"",
-                         pb->string_table[0]);
-    if (pb->n_mapping >= PROF_NONE || pb->n_location >= PROF_NONE || pb->n_function >= PROF_NONE)
-        return prof_errf(err, PROF_EDATA, "parsing profile: too many mappings, locations or functions");
+    if (sc->strings.v[0].len != 0)
+        return prof_errf(err, PROF_EDATA, "parsing profile: string_table[0] must be \"\", not \"%.*s\"",
+                         (int)(sc->strings.v[0].len > 40 ? 40 : sc->strings.v[0].len),
+                         (const char *)d + sc->strings.v[0].off);
+    if (sc->mapping.n >= PROF_NONE || sc->location.n >= PROF_NONE || sc->function.n >= PROF_NONE ||
+        sc->sample.n >= PROF_NONE)
+        return prof_errf(err, PROF_EDATA, "parsing profile: too many samples, mappings, locations or functions");
 
     /* Strings are copied once into the profile arena, in one block. */
     size_t total = 0;
-    for (size_t i = 0; i < pb->n_string_table; i++)
-        total += strlen(pb->string_table[i]) + 1;
+    for (size_t i = 0; i < sc->strings.n; i++)
+        total += sc->strings.v[i].len + 1;
     char *blob = arena_alloc(a, total);
-    char **strs = arena_alloc(a, pb->n_string_table * sizeof(char *));
-    for (size_t i = 0, off = 0; i < pb->n_string_table; i++) {
-        size_t n = strlen(pb->string_table[i]) + 1;
-        memcpy(blob + off, pb->string_table[i], n);
-        strs[i] = blob + off;
-        off += n;
+    c->strs = arena_alloc(a, sc->strings.n * sizeof(char *));
+    c->nstrs = sc->strings.n;
+    for (size_t i = 0, off = 0; i < sc->strings.n; i++) {
+        size_t n = sc->strings.v[i].len;
+        memcpy(blob + off, d + sc->strings.v[i].off, n);
+        blob[off + n] = 0;
+        c->strs[i] = blob + off;
+        off += n + 1;
     }
-    /* From here on, string lookups resolve into the profile's copy. */
-    Perftools__Profiles__Profile shadow = *pb;
-    shadow.string_table = strs;
-    c->pb = pb = &shadow;
 
-    p->nsample_types = pb->n_sample_type;
-    p->sample_types = ARENA_NEWN(a, struct prof_valuetype, pb->n_sample_type);
-    for (size_t i = 0; i < pb->n_sample_type; i++) {
-        if (str_at(c, pb->sample_type[i]->type, &p->sample_types[i].type, "sample_type", i, "type") ||
-            str_at(c, pb->sample_type[i]->unit, &p->sample_types[i].unit, "sample_type", i, "unit"))
+    p->nsample_types = sc->sample_type.n;
+    p->sample_types = ARENA_NEWN(a, struct prof_valuetype, sc->sample_type.n);
+    for (size_t i = 0; i < sc->sample_type.n; i++) {
+        Perftools__Profiles__ValueType *vt =
+            unpack_one(c, &perftools__profiles__value_type__descriptor, M_VALUETYPE, sc->sample_type.v[i]);
+        if (!vt || str_at(c, vt->type, &p->sample_types[i].type, "sample_type", i, "type") ||
+            str_at(c, vt->unit, &p->sample_types[i].unit, "sample_type", i, "unit"))
             return -1;
     }
     p->period_type.type = p->period_type.unit = "";
-    if (pb->period_type) {
-        if (str_at(c, pb->period_type->type, &p->period_type.type, "period_type", SIZE_MAX, "period_type.type") ||
-            str_at(c, pb->period_type->unit, &p->period_type.unit, "period_type", SIZE_MAX, "period_type.unit"))
+    if (sc->has_period_type) {
+        Perftools__Profiles__ValueType *vt =
+            unpack_one(c, &perftools__profiles__value_type__descriptor, M_VALUETYPE, sc->period_type);
+        if (!vt || str_at(c, vt->type, &p->period_type.type, "period_type", SIZE_MAX, "period_type.type") ||
+            str_at(c, vt->unit, &p->period_type.unit, "period_type", SIZE_MAX, "period_type.unit"))
             return -1;
     }
-    if (str_at(c, pb->drop_frames, &p->drop_frames, "", SIZE_MAX, "drop_frames") ||
-        str_at(c, pb->keep_frames, &p->keep_frames, "", SIZE_MAX, "keep_frames") ||
-        str_at(c, pb->default_sample_type, &p->default_sample_type, "", SIZE_MAX, "default_sample_type") ||
-        str_at(c, pb->doc_url, &p->doc_url, "", SIZE_MAX, "doc_url"))
+    if (str_at(c, sc->drop_frames, &p->drop_frames, "", SIZE_MAX, "drop_frames") ||
+        str_at(c, sc->keep_frames, &p->keep_frames, "", SIZE_MAX, "keep_frames") ||
+        str_at(c, sc->default_sample_type, &p->default_sample_type, "", SIZE_MAX, "default_sample_type") ||
+        str_at(c, sc->doc_url, &p->doc_url, "", SIZE_MAX, "doc_url"))
         return -1;
-    p->time_nanos = pb->time_nanos;
-    p->duration_nanos = pb->duration_nanos;
-    p->period = pb->period;
-    p->ncomments = pb->n_comment;
-    p->comments = ARENA_NEWN(a, const char *, pb->n_comment);
-    for (size_t i = 0; i < pb->n_comment; i++)
-        if (str_at(c, pb->comment[i], &p->comments[i], "comment", i, "index"))
+    p->time_nanos = sc->time_nanos;
+    p->duration_nanos = sc->duration_nanos;
+    p->period = sc->period;
+    p->ncomments = sc->ncomments;
+    p->comments = ARENA_NEWN(a, const char *, sc->ncomments);
+    for (size_t i = 0; i < sc->ncomments; i++)
+        if (str_at(c, sc->comments[i], &p->comments[i], "comment", i, "index"))
             return -1;
 
     struct u64map mmap, lmap, fmap;
     int mdense, ldense, fdense, rc = -1;
-    struct stack_table st = {NULL, 0, 0};
-    uint32_t *tmp = NULL;
-    size_t tmpcap = 0;
     memset(&mmap, 0, sizeof(mmap));
     memset(&lmap, 0, sizeof(lmap));
     memset(&fmap, 0, sizeof(fmap));
-    if (index_ids(c, &mmap, pb->n_mapping, map_id, pb->mapping, "mapping", &mdense) ||
-        index_ids(c, &fmap, pb->n_function, fn_id, pb->function, "function", &fdense) ||
-        index_ids(c, &lmap, pb->n_location, loc_id, pb->location, "location", &ldense))
+    struct stack_table st = {NULL, 0, 0};
+    struct sample_tmp tmp;
+    memset(&tmp, 0, sizeof(tmp));
+    size_t nmax = sc->mapping.n > sc->location.n ? sc->mapping.n : sc->location.n;
+    if (sc->function.n > nmax)
+        nmax = sc->function.n;
+    uint64_t *ids = xmalloc((nmax + 1) * sizeof(uint64_t));
+
+    /* Mappings, functions and locations: protobuf-c, through the scratch arena. */
+    Perftools__Profiles__Mapping **pm = arena_alloc(c->scratch, (sc->mapping.n + 1) * sizeof(void *));
+    for (size_t i = 0; i < sc->mapping.n; i++) {
+        pm[i] = unpack_one(c, &perftools__profiles__mapping__descriptor, M_MAPPING, sc->mapping.v[i]);
+        if (!pm[i])
+            goto out;
+        ids[i] = pm[i]->id;
+    }
+    if (index_ids(c, &mmap, sc->mapping.n, ids, "mapping", &mdense))
+        goto out;
+    Perftools__Profiles__Function **pf = arena_alloc(c->scratch, (sc->function.n + 1) * sizeof(void *));
+    for (size_t i = 0; i < sc->function.n; i++) {
+        pf[i] = unpack_one(c, &perftools__profiles__function__descriptor, M_FUNCTION, sc->function.v[i]);
+        if (!pf[i])
+            goto out;
+        ids[i] = pf[i]->id;
+    }
+    if (index_ids(c, &fmap, sc->function.n, ids, "function", &fdense))
         goto out;
 
     /* A profile without mappings gets one empty mapping, as pprof adds. */
-    int fake = pb->n_mapping == 0;
-    p->nmappings = fake ? 1 : pb->n_mapping;
+    int fake = sc->mapping.n == 0;
+    p->nmappings = fake ? 1 : sc->mapping.n;
     p->mappings = ARENA_NEWN(a, struct prof_mapping, p->nmappings);
     if (fake) {
         p->mappings[0].id = 1;
         p->mappings[0].file = p->mappings[0].build_id = "";
     }
-    for (size_t i = 0; i < pb->n_mapping; i++) {
-        const Perftools__Profiles__Mapping *m = pb->mapping[i];
-        struct prof_mapping *pm = &p->mappings[i];
-        pm->id = m->id;
-        pm->start = m->memory_start;
-        pm->limit = m->memory_limit;
-        pm->offset = m->file_offset;
-        if (str_at(c, m->filename, &pm->file, "mapping", i, "filename") ||
-            str_at(c, m->build_id, &pm->build_id, "mapping", i, "build_id"))
+    for (size_t i = 0; i < sc->mapping.n; i++) {
+        const Perftools__Profiles__Mapping *m = pm[i];
+        struct prof_mapping *q = &p->mappings[i];
+        q->id = m->id;
+        q->start = m->memory_start;
+        q->limit = m->memory_limit;
+        q->offset = m->file_offset;
+        if (str_at(c, m->filename, &q->file, "mapping", i, "filename") ||
+            str_at(c, m->build_id, &q->build_id, "mapping", i, "build_id"))
             goto out;
-        pm->has_functions = m->has_functions;
-        pm->has_filenames = m->has_filenames;
-        pm->has_line_numbers = m->has_line_numbers;
-        pm->has_inline_frames = m->has_inline_frames;
+        q->has_functions = m->has_functions;
+        q->has_filenames = m->has_filenames;
+        q->has_line_numbers = m->has_line_numbers;
+        q->has_inline_frames = m->has_inline_frames;
     }
 
-    p->nfunctions = pb->n_function;
-    p->functions = ARENA_NEWN(a, struct prof_function, pb->n_function);
-    for (size_t i = 0; i < pb->n_function; i++) {
-        const Perftools__Profiles__Function *f = pb->function[i];
-        struct prof_function *pf = &p->functions[i];
-        pf->id = f->id;
-        pf->start_line = f->start_line;
-        if (str_at(c, f->name, &pf->name, "function", i, "name") ||
-            str_at(c, f->system_name, &pf->system_name, "function", i, "system_name") ||
-            str_at(c, f->filename, &pf->filename, "function", i, "filename"))
+    p->nfunctions = sc->function.n;
+    p->functions = ARENA_NEWN(a, struct prof_function, sc->function.n);
+    for (size_t i = 0; i < sc->function.n; i++) {
+        const Perftools__Profiles__Function *f = pf[i];
+        struct prof_function *q = &p->functions[i];
+        q->id = f->id;
+        q->start_line = f->start_line;
+        if (str_at(c, f->name, &q->name, "function", i, "name") ||
+            str_at(c, f->system_name, &q->system_name, "function", i, "system_name") ||
+            str_at(c, f->filename, &q->filename, "function", i, "filename"))
             goto out;
     }
 
-    p->nlocations = pb->n_location;
-    p->locations = ARENA_NEWN(a, struct prof_location, pb->n_location);
-    for (size_t i = 0; i < pb->n_location; i++) {
-        const Perftools__Profiles__Location *l = pb->location[i];
+    p->nlocations = sc->location.n;
+    p->locations = ARENA_NEWN(a, struct prof_location, sc->location.n);
+    for (size_t i = 0; i < sc->location.n; i++) {
+        const Perftools__Profiles__Location *l =
+            unpack_one(c, &perftools__profiles__location__descriptor, M_LOCATION, sc->location.v[i]);
+        if (!l)
+            goto out;
+        ids[i] = l->id;
         struct prof_location *pl = &p->locations[i];
         pl->id = l->id;
         pl->address = l->address;
@@ -460,7 +758,7 @@ static int convert(struct conv *c)
         pl->mapping = PROF_NONE;
         if (fake) {
             pl->mapping = 0;
-        } else if (l->mapping_id != 0 && !lookup(&mmap, mdense, pb->n_mapping, l->mapping_id, &pl->mapping)) {
+        } else if (l->mapping_id != 0 && !lookup(&mmap, mdense, sc->mapping.n, l->mapping_id, &pl->mapping)) {
             prof_errf(err, PROF_EDATA, "malformed profile: location id %" PRIu64 " refers to mapping id %" PRIu64
                       ", which does not exist", l->id, l->mapping_id);
             goto out;
@@ -469,7 +767,7 @@ static int convert(struct conv *c)
         pl->lines = ARENA_NEWN(a, struct prof_line, l->n_line);
         for (size_t j = 0; j < l->n_line; j++) {
             const Perftools__Profiles__Line *ln = l->line[j];
-            if (!lookup(&fmap, fdense, pb->n_function, ln->function_id, &pl->lines[j].function)) {
+            if (!lookup(&fmap, fdense, sc->function.n, ln->function_id, &pl->lines[j].function)) {
                 if (ln->function_id == 0)
                     prof_errf(err, PROF_EDATA, "malformed profile: location id %" PRIu64
                               " has a line with no function (function id 0)", l->id);
@@ -483,73 +781,31 @@ static int convert(struct conv *c)
             pl->lines[j].column = ln->column;
         }
     }
+    if (index_ids(c, &lmap, sc->location.n, ids, "location", &ldense))
+        goto out;
+    /* The small messages are done: their protobuf-c copies can go. */
+    arena_reset(c->scratch);
 
-    if (pb->n_sample_type == 0 && pb->n_sample != 0) {
-        prof_errf(err, PROF_EDATA, "malformed profile: %zu samples but no sample types", pb->n_sample);
+    if (sc->sample_type.n == 0 && sc->sample.n != 0) {
+        prof_errf(err, PROF_EDATA, "malformed profile: %zu samples but no sample types", sc->sample.n);
         goto out;
     }
-    p->nsamples = pb->n_sample;
-    p->samples = ARENA_NEWN(a, struct prof_sample, pb->n_sample);
+    p->nsamples = sc->sample.n;
+    p->samples = ARENA_NEWN(a, struct prof_sample, sc->sample.n);
     st.cap = 1024;
-    while (st.cap < pb->n_sample * 2)
+    while (st.cap < sc->sample.n * 2)
         st.cap *= 2;
     st.slots = xcalloc(st.cap, sizeof(*st.slots));
-    for (size_t i = 0; i < pb->n_sample; i++) {
-        const Perftools__Profiles__Sample *s = pb->sample[i];
-        struct prof_sample *ps = &p->samples[i];
-        if (s->n_value != pb->n_sample_type) {
-            prof_errf(err, PROF_EDATA, "malformed profile: sample %zu has %zu values but there are %zu sample types",
-                      i, s->n_value, pb->n_sample_type);
+    for (size_t i = 0; i < sc->sample.n; i++)
+        if (decode_sample(c, sc->sample.v[i], i, &lmap, ldense, &st, &tmp))
             goto out;
-        }
-        ps->values = arena_alloc(a, s->n_value * sizeof(int64_t));
-        memcpy(ps->values, s->value, s->n_value * sizeof(int64_t));
-        ps->nlocs = (uint32_t)s->n_location_id;
-        if (s->n_location_id > tmpcap) {
-            tmpcap = s->n_location_id * 2;
-            tmp = xrealloc(tmp, tmpcap * sizeof(uint32_t));
-        }
-        uint64_t h = HASH_SEED ^ s->n_location_id;
-        for (size_t j = 0; j < s->n_location_id; j++) {
-            if (!lookup(&lmap, ldense, pb->n_location, s->location_id[j], &tmp[j])) {
-                prof_errf(err, PROF_EDATA, "malformed profile: sample %zu refers to location id %" PRIu64
-                          ", which does not exist", i, s->location_id[j]);
-                goto out;
-            }
-            h = hash_u64(h ^ tmp[j]);
-        }
-        /* Equal stacks share one array and one id, so reports can aggregate
-         * samples per distinct stack instead of walking every sample. */
-        ps->stack = intern_stack(&st, p, tmp, ps->nlocs, h, &ps->locs);
-        size_t nl = 0;
-        for (size_t j = 0; j < s->n_label; j++)
-            if (s->label[j]->str != 0 || s->label[j]->num != 0 || s->label[j]->num_unit != 0)
-                nl++;
-        ps->labels = nl ? ARENA_NEWN(a, struct prof_label, nl) : NULL;
-        ps->nlabels = 0;
-        for (size_t j = 0; j < s->n_label; j++) {
-            const Perftools__Profiles__Label *lb = s->label[j];
-            if (lb->str == 0 && lb->num == 0 && lb->num_unit == 0)
-                continue; /* pprof drops such labels */
-            struct prof_label *pl = &ps->labels[ps->nlabels++];
-            if (str_at(c, lb->key, &pl->key, "sample label", i, "key"))
-                goto out;
-            if (lb->str != 0) {
-                if (str_at(c, lb->str, &pl->str, "sample label", i, "str"))
-                    goto out;
-                pl->unit = "";
-            } else {
-                pl->str = NULL;
-                pl->num = lb->num;
-                if (str_at(c, lb->num_unit, &pl->unit, "sample label", i, "num_unit"))
-                    goto out;
-            }
-        }
-    }
     p->nstacks = st.n;
     rc = 0;
 out:
-    free(tmp);
+    free(ids);
+    free(tmp.locs);
+    free(tmp.vals);
+    free(tmp.labels);
     free(st.slots);
     u64map_release(&mmap);
     u64map_release(&lmap);
@@ -571,46 +827,60 @@ struct profile *profile_decode_bytes(struct prof_bytes *b, struct prof_err *err)
     return p;
 }
 
-/* owned, when given, is released as soon as protobuf-c is done with it, so
- * the raw bytes and the model are never in memory together. */
+static struct profile *not_proto(const unsigned char *data, size_t len, struct prof_err *err)
+{
+    /* Not profile.proto: the legacy formats are tried next, as pprof does. */
+    struct prof_err lerr = {PROF_OK, ""};
+    struct profile *lp = legacy_parse(data, len, &lerr);
+    if (lp)
+        return lp;
+    if (lerr.code != PROF_OK) {
+        *err = lerr;
+        return NULL;
+    }
+    if (!looks_like_proto(data, len) || looks_like_text(data, len)) {
+        unrecognized(data, len, err);
+        return NULL;
+    }
+    if (wire_walk(data, 0, len, M_PROFILE, 0, err) == 0)
+        prof_errf(err, PROF_EDATA, "parsing profile: malformed profile.proto data");
+    else
+        prof_err_prefix(err, "parsing profile");
+    return NULL;
+}
+
+/* The model is built straight from the input: one scan finds every top-level
+ * field, the small messages go through protobuf-c, samples are decoded by
+ * hand into the profile's arena.  owned (unused: the input must stay until
+ * the samples are decoded) is kept for callers that hand over the bytes. */
 static struct profile *decode(const unsigned char *data, size_t len, struct prof_bytes *owned, struct prof_err *err)
 {
+    (void)owned;
     if (len == 0) {
         prof_errf(err, PROF_EDATA, "parsing profile: empty input file");
         return NULL;
     }
-    struct arena scratch;
-    arena_init(&scratch, 1 << 20);
-    ProtobufCAllocator alloc = {pb_alloc, pb_free, &scratch};
-    Perftools__Profiles__Profile *pb = perftools__profiles__profile__unpack(&alloc, len, data);
-    if (!pb) {
-        arena_release(&scratch);
-        /* Not profile.proto: the legacy formats are tried next, as pprof does. */
-        struct prof_err lerr = {PROF_OK, ""};
-        struct profile *lp = legacy_parse(data, len, &lerr);
-        if (lp)
-            return lp;
-        if (lerr.code != PROF_OK) {
-            *err = lerr;
-            return NULL;
-        }
-        if (!looks_like_proto(data, len) || looks_like_text(data, len)) {
-            unrecognized(data, len, err);
-            return NULL;
-        }
-        if (wire_walk(data, 0, len, M_PROFILE, 0, err) == 0)
-            prof_errf(err, PROF_EDATA, "parsing profile: malformed profile.proto data");
-        else
-            prof_err_prefix(err, "parsing profile");
+    struct scan sc;
+    memset(&sc, 0, sizeof(sc));
+    int r = scan_profile(data, len, &sc);
+    if (r == -2) {
+        scan_release(&sc);
+        prof_errf(err, PROF_EDATA, "parsing profile: concatenated profiles detected");
         return NULL;
     }
-    if (owned)
-        prof_bytes_release(owned);
+    if (r != 0 || (sc.strings.n == 0 && !looks_like_proto(data, len)) || looks_like_text(data, len)) {
+        scan_release(&sc);
+        return not_proto(data, len, err);
+    }
+    struct arena scratch;
+    arena_init(&scratch, 1 << 16);
     struct profile *p = xcalloc(1, sizeof(*p));
+    /* Blocks grow to 8 MiB; a big profile's samples fill them densely. */
     arena_init(&p->arena, 1 << 20);
-    struct conv c = {p, pb, err};
+    struct conv c = {p, data, &sc, NULL, 0, &scratch, err};
     int rc = convert(&c);
     arena_release(&scratch);
+    scan_release(&sc);
     if (rc) {
         profile_free(&p);
         return NULL;
