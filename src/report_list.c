@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "prof/regex.h"
+#include "prof/symbolize.h"
 #include "prof/util.h"
 
 extern char **environ;
@@ -473,5 +474,1257 @@ out:
     return rc;
 }
 
-int report_disasm(struct report *r, struct prof_err *err) { return report_unimplemented(r, err); }
+/* ---- running binutils (never through a shell) ---- */
+
+/* Go's text for how a child ended ("exit status 1", "signal: killed"). */
+static const char *exit_text(struct arena *a, int status)
+{
+    if (WIFEXITED(status))
+        return arena_printf(a, "exit status %d", WEXITSTATUS(status));
+    if (WIFSIGNALED(status)) {
+        char *t = arena_strdup(a, strsignal(WTERMSIG(status)));
+        if (t[0] >= 'A' && t[0] <= 'Z')
+            t[0] = (char)(t[0] - 'A' + 'a');
+        return arena_printf(a, "signal: %s", t);
+    }
+    return arena_printf(a, "status %d", status);
+}
+
+/* Run argv[0] (a path) with argv, stdin and stderr on /dev/null, and collect
+ * its standard output.  0 when it exited with status 0; otherwise -1 and *why. */
+static int run_capture(struct arena *a, char *const argv[], char **out, size_t *len, const char **why)
+{
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) {
+        *why = go_strerror(a, errno);
+        return -1;
+    }
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    pid_t pid;
+    int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(fds[1]);
+    if (rc != 0) {
+        close(fds[0]);
+        *why = arena_printf(a, "fork/exec %s: %s", argv[0], go_strerror(a, rc));
+        return -1;
+    }
+    *out = read_fd(a, fds[0], len);
+    close(fds[0]);
+    int status;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) {
+            *why = go_strerror(a, errno);
+            return -1;
+        }
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        *why = exit_text(a, status);
+        return -1;
+    }
+    return 0;
+}
+
+/* Go's %v of a command's argument list: "[a b c]". */
+static const char *argv_text(struct arena *a, char *const argv[])
+{
+    struct strbuf sb = STRBUF_INIT;
+    strbuf_addc(&sb, '[');
+    for (size_t i = 0; argv[i]; i++) {
+        if (i)
+            strbuf_addc(&sb, ' ');
+        strbuf_adds(&sb, argv[i]);
+    }
+    strbuf_addc(&sb, ']');
+    const char *r = arena_strdup(a, sb.buf);
+    strbuf_release(&sb);
+    return r;
+}
+
+static bool is_executable(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && !S_ISDIR(st.st_mode) && (st.st_mode & 0111);
+}
+
+/* Go's exec.LookPath: a name with a slash is checked as is, others are searched in $PATH. */
+static const char *look_path(struct arena *a, const char *file)
+{
+    if (strchr(file, '/'))
+        return is_executable(file) ? file : NULL;
+    const char *path = getenv("PATH");
+    const char *cur = split_start(path ? path : ""), *dir;
+    while ((dir = split_next(a, &cur)) != NULL) {
+        const char *cand = go_join(a, dir[0] ? dir : ".", file);
+        if (is_executable(cand))
+            return cand;
+    }
+    return NULL;
+}
+
+/* The object tools, found as pprof's binutils does: each tool's own entries of
+ * -tools / $PPROF_TOOLS ("tool:dir" items), then the plain dirs (or $PATH). */
+struct objtools {
+    const char *objdump; /* arena, NULL if none */
+    bool llvm_objdump;
+    const char *nm;      /* arena, NULL if none */
+};
+
+static const char *find_exe(struct arena *a, const char *config, const char *tool, const char *cmd)
+{
+    /* paths[tool] then paths[""], in the order given. */
+    for (int pass = 0; pass < 2; pass++) {
+        const char *cur = config, *item;
+        /* strings.Split(config, ","): always at least one (possibly empty) item. */
+        for (;;) {
+            const char *comma = strchr(cur, ',');
+            size_t n = comma ? (size_t)(comma - cur) : strlen(cur);
+            item = arena_strndup(a, cur, n);
+            const char *colon = strchr(item, ':');
+            const char *name = colon ? arena_strndup(a, item, (size_t)(colon - item)) : "";
+            const char *dir = colon ? colon + 1 : item;
+            if (strcmp(name, pass == 0 ? tool : "") == 0) {
+                const char *found = look_path(a, go_join(a, dir, cmd));
+                if (found)
+                    return found;
+            }
+            if (!comma)
+                break;
+            cur = comma + 1;
+        }
+    }
+    return NULL;
+}
+
+/* pprof's isLLVMObjdump: "LLVM version X.Y.Z" with X >= 8, or a trunk build. */
+static bool llvm_version_ok(const char *out)
+{
+    const char *p = out;
+    while ((p = strstr(p, "LLVM version ")) != NULL) {
+        p += strlen("LLVM version ");
+        const char *q = p;
+        long major = -1;
+        bool ok = true;
+        for (int part = 0; part < 3 && ok; part++) {
+            const char *d = q;
+            while (*q >= '0' && *q <= '9')
+                q++;
+            if (part == 0 && q > d)
+                major = strtol(d, NULL, 10);
+            if (part < 2) {
+                if (*q == '.')
+                    q++;
+                else
+                    ok = false;
+            } else if (q == d) {
+                major = -1; /* an empty patch number does not parse */
+            }
+        }
+        if (ok)
+            return major >= 8;
+        const char *eol = strchr(p, '\n');
+        size_t n = eol ? (size_t)(eol - p) : strlen(p);
+        for (size_t i = 0; i + 5 <= n; i++)
+            if (memcmp(p + i, "trunk", 5) == 0)
+                return true;
+    }
+    return false;
+}
+
+static void find_tools(struct report *r, struct objtools *t)
+{
+    struct arena *a = r->a;
+    const char *config = r->cfg->tools && r->cfg->tools[0] ? r->cfg->tools : getenv("PPROF_TOOLS");
+    if (!config)
+        config = "";
+    memset(t, 0, sizeof(*t));
+    static const char *const objdumps[] = {"llvm-objdump", "objdump"};
+    for (size_t i = 0; i < PROF_ARRAY_LEN(objdumps) && !t->objdump; i++) {
+        const char *exe = find_exe(a, config, "objdump", objdumps[i]);
+        if (!exe)
+            continue;
+        char *argv[] = {(char *)exe, (char *)"--version", NULL};
+        char *out;
+        size_t len;
+        const char *why;
+        if (run_capture(a, argv, &out, &len, &why))
+            continue;
+        if (llvm_version_ok(out)) {
+            t->objdump = exe;
+            t->llvm_objdump = true;
+        } else if (strstr(out, "GNU objdump")) {
+            t->objdump = exe;
+        }
+    }
+    t->nm = find_exe(a, config, "nm", "llvm-nm");
+    if (!t->nm)
+        t->nm = find_exe(a, config, "nm", "nm");
+}
+
+/* ---- ELF: what pprof's elfexec needs to relate sample addresses to the file ---- */
+
+struct elf_phdr {
+    uint32_t type, flags;
+    uint64_t off, vaddr, filesz, memsz;
+};
+
+struct elf_file {
+    int type;                 /* e_type */
+    struct elf_phdr *ph;      /* arena */
+    size_t nph;
+    bool has_text;            /* a .text section exists */
+    uint64_t text_addr;
+    bool has_stext;           /* the kernel relocation symbol was found */
+    uint64_t stext;
+};
+
+struct elf_reader {
+    int fd;
+    bool be, is64;
+};
+
+static uint64_t elf_get(const struct elf_reader *er, const unsigned char *p, int size)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < size; i++)
+        v |= (uint64_t)p[er->be ? size - 1 - i : i] << (8 * i);
+    return v;
+}
+
+static bool elf_pread(const struct elf_reader *er, void *buf, size_t n, uint64_t off)
+{
+    unsigned char *p = buf;
+    while (n) {
+        ssize_t k = pread(er->fd, p, n, (off_t)off);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return false;
+        p += k;
+        n -= (size_t)k;
+        off += (uint64_t)k;
+    }
+    return true;
+}
+
+struct elf_shdr {
+    uint32_t name, type, link;
+    uint64_t addr, off, size, entsize;
+};
+
+/* Parse the ELF headers of path (program headers, .text, and _stext when
+ * want_stext).  -1 and *why on a malformed file. */
+static int elf_open(struct arena *a, const char *path, bool want_stext, struct elf_file *ef, const char **why)
+{
+    memset(ef, 0, sizeof(*ef));
+    struct elf_reader er = {open(path, O_RDONLY | O_CLOEXEC), false, false};
+    if (er.fd < 0) {
+        *why = arena_printf(a, "open %s: %s", path, go_strerror(a, errno));
+        return -1;
+    }
+    unsigned char eh[64];
+    int rc = -1;
+    if (!elf_pread(&er, eh, 52, 0) || memcmp(eh, "\x7f" "ELF", 4) != 0 || (eh[4] != 1 && eh[4] != 2) ||
+        (eh[5] != 1 && eh[5] != 2)) {
+        *why = "bad ELF header";
+        goto out;
+    }
+    er.is64 = eh[4] == 2;
+    er.be = eh[5] == 2;
+    if (er.is64 && !elf_pread(&er, eh, 64, 0)) {
+        *why = "truncated ELF header";
+        goto out;
+    }
+    ef->type = (int)elf_get(&er, eh + 16, 2);
+    uint64_t phoff = er.is64 ? elf_get(&er, eh + 32, 8) : elf_get(&er, eh + 28, 4);
+    uint64_t shoff = er.is64 ? elf_get(&er, eh + 40, 8) : elf_get(&er, eh + 32, 4);
+    const unsigned char *t = eh + (er.is64 ? 54 : 42);
+    size_t phentsize = elf_get(&er, t, 2), phnum = elf_get(&er, t + 2, 2);
+    size_t shentsize = elf_get(&er, t + 4, 2), shnum = elf_get(&er, t + 6, 2), shstrndx = elf_get(&er, t + 8, 2);
+    if (phnum && phentsize < (er.is64 ? 56u : 32u)) {
+        *why = "invalid program header size";
+        goto out;
+    }
+    if (phnum > 65535)
+        phnum = 65535;
+    ef->ph = arena_alloc(a, (phnum + 1) * sizeof(*ef->ph));
+    for (size_t i = 0; i < phnum; i++) {
+        unsigned char p[56];
+        if (!elf_pread(&er, p, er.is64 ? 56 : 32, phoff + i * phentsize)) {
+            *why = "truncated program headers";
+            goto out;
+        }
+        struct elf_phdr *h = &ef->ph[ef->nph++];
+        h->type = (uint32_t)elf_get(&er, p, 4);
+        if (er.is64) {
+            h->flags = (uint32_t)elf_get(&er, p + 4, 4);
+            h->off = elf_get(&er, p + 8, 8);
+            h->vaddr = elf_get(&er, p + 16, 8);
+            h->filesz = elf_get(&er, p + 32, 8);
+            h->memsz = elf_get(&er, p + 40, 8);
+        } else {
+            h->off = elf_get(&er, p + 4, 4);
+            h->vaddr = elf_get(&er, p + 8, 4);
+            h->filesz = elf_get(&er, p + 16, 4);
+            h->memsz = elf_get(&er, p + 20, 4);
+            h->flags = (uint32_t)elf_get(&er, p + 24, 4);
+        }
+    }
+    /* Section headers: .text, and the symbol table for _stext. */
+    if (shoff && shnum == 0) {
+        unsigned char s0[64];
+        if (elf_pread(&er, s0, er.is64 ? 64 : 40, shoff)) {
+            shnum = elf_get(&er, s0 + (er.is64 ? 32 : 20), er.is64 ? 8 : 4);
+            if (shstrndx == 0xffff)
+                shstrndx = elf_get(&er, s0 + (er.is64 ? 40 : 24), 4);
+        }
+    }
+    if (!shoff || shnum == 0 || shentsize < (er.is64 ? 64u : 40u) || shnum > (1u << 20)) {
+        rc = 0;
+        goto out;
+    }
+    struct elf_shdr *sh = arena_alloc(a, shnum * sizeof(*sh));
+    for (size_t i = 0; i < shnum; i++) {
+        unsigned char p[64];
+        if (!elf_pread(&er, p, er.is64 ? 64 : 40, shoff + i * shentsize)) {
+            *why = "truncated section headers";
+            goto out;
+        }
+        sh[i].name = (uint32_t)elf_get(&er, p, 4);
+        sh[i].type = (uint32_t)elf_get(&er, p + 4, 4);
+        if (er.is64) {
+            sh[i].addr = elf_get(&er, p + 16, 8);
+            sh[i].off = elf_get(&er, p + 24, 8);
+            sh[i].size = elf_get(&er, p + 32, 8);
+            sh[i].link = (uint32_t)elf_get(&er, p + 40, 4);
+            sh[i].entsize = elf_get(&er, p + 56, 8);
+        } else {
+            sh[i].addr = elf_get(&er, p + 12, 4);
+            sh[i].off = elf_get(&er, p + 16, 4);
+            sh[i].size = elf_get(&er, p + 20, 4);
+            sh[i].link = (uint32_t)elf_get(&er, p + 24, 4);
+            sh[i].entsize = elf_get(&er, p + 36, 4);
+        }
+    }
+    if (shstrndx < shnum && sh[shstrndx].size < (1u << 24)) {
+        char *names = arena_alloc(a, sh[shstrndx].size + 1);
+        if (elf_pread(&er, names, sh[shstrndx].size, sh[shstrndx].off)) {
+            names[sh[shstrndx].size] = 0;
+            for (size_t i = 0; i < shnum; i++)
+                if (sh[i].name < sh[shstrndx].size && strcmp(names + sh[i].name, ".text") == 0) {
+                    ef->has_text = true;
+                    ef->text_addr = sh[i].addr;
+                    break;
+                }
+        }
+    }
+    for (size_t i = 0; want_stext && i < shnum; i++) {
+        if (sh[i].type != 2 /* SHT_SYMTAB */ || sh[i].link >= shnum)
+            continue;
+        size_t esz = er.is64 ? 24 : 16;
+        const struct elf_shdr *strs = &sh[sh[i].link];
+        if (sh[i].size > (1u << 30) || strs->size > (1u << 30))
+            break;
+        unsigned char *syms = arena_alloc(a, sh[i].size + 1);
+        char *str = arena_alloc(a, strs->size + 1);
+        if (!elf_pread(&er, syms, sh[i].size, sh[i].off) || !elf_pread(&er, str, strs->size, strs->off))
+            break;
+        str[strs->size] = 0;
+        for (size_t k = 1; k * esz + esz <= sh[i].size; k++) {
+            const unsigned char *e = syms + k * esz;
+            uint64_t nm = elf_get(&er, e, 4);
+            uint64_t val = er.is64 ? elf_get(&er, e + 8, 8) : elf_get(&er, e + 4, 4);
+            if (nm < strs->size && strcmp(str + nm, "_stext") == 0) {
+                ef->has_stext = true;
+                ef->stext = val;
+                break;
+            }
+        }
+        break;
+    }
+    rc = 0;
+out:
+    close(er.fd);
+    return rc;
+}
+
+/* elfexec.FindTextProgHeader. */
+static const struct elf_phdr *text_prog_header(const struct elf_file *ef)
+{
+    if (!ef->has_text)
+        return NULL;
+    for (size_t i = 0; i < ef->nph; i++) {
+        const struct elf_phdr *p = &ef->ph[i];
+        if (p->type == 1 && (p->flags & 1) && ef->text_addr >= p->vaddr && ef->text_addr < p->vaddr + p->memsz)
+            return p;
+    }
+    return NULL;
+}
+
+struct objmap {
+    uint64_t start, limit, offset;
+    bool has_koff;
+    uint64_t koff; /* the kernel relocation symbol's address */
+};
+
+/* elfexec's kernelBase heuristics. */
+static bool kernel_base(const struct elf_phdr *ls, const struct objmap *m, uint64_t *base)
+{
+    const uint64_t ppc64 = 0xc000000000000000ULL, page = 4096;
+    if (ls->vaddr == m->start - m->offset) {
+        *base = m->offset;
+        return true;
+    }
+    if (m->start == 0 && m->limit != 0 && m->has_koff) {
+        *base = m->start - m->koff;
+        return true;
+    }
+    if (m->start >= ls->vaddr && m->limit > m->start &&
+        (m->offset == 0 || m->offset == ppc64 || m->offset == m->start)) {
+        if (m->has_koff && m->start % page == m->koff % page)
+            *base = m->start - m->koff;
+        else
+            *base = m->start - ls->vaddr;
+        return true;
+    }
+    if (m->start % page != 0 && m->has_koff && m->koff % page == m->start % page) {
+        *base = m->start - m->koff;
+        return true;
+    }
+    return false;
+}
+
+/* elfexec.GetBase. */
+static int elf_base(struct arena *a, const struct elf_file *ef, const struct elf_phdr *ls, const struct objmap *m,
+                    uint64_t *base, const char **why)
+{
+    if (m->start == 0 && m->offset == 0 && (m->limit == UINT64_MAX || m->limit == 0)) {
+        *base = 0;
+        return 0;
+    }
+    switch (ef->type) {
+    case 2: /* ET_EXEC */
+        if (!ls) {
+            *base = 0;
+            return 0;
+        }
+        if (!m->has_koff && m->start > 0 && m->start < 0x8000000000000000ULL) {
+            *base = m->start - m->offset + ls->off - ls->vaddr;
+            return 0;
+        }
+        if (kernel_base(ls, m, base))
+            return 0;
+        if (m->start == 0 && m->limit != 0 && !m->has_koff) {
+            *base = m->start - ls->vaddr;
+            return 0;
+        }
+        *why = arena_printf(a, "don't know how to handle EXEC segment: start=0x%" PRIx64 " limit=0x%" PRIx64
+                            " offset=0x%" PRIx64, m->start, m->limit, m->offset);
+        return -1;
+    case 1: /* ET_REL */
+        if (m->offset != 0) {
+            *why = "don't know how to handle mapping.Offset";
+            return -1;
+        }
+        *base = m->start;
+        return 0;
+    case 3: /* ET_DYN */
+        if (!ls) {
+            *base = m->start - m->offset;
+            return 0;
+        }
+        if (kernel_base(ls, m, base))
+            return 0;
+        *base = m->start - m->offset + ls->off - ls->vaddr;
+        return 0;
+    }
+    *why = arena_printf(a, "don't know how to handle FileHeader.Type %d", ef->type);
+    return -1;
+}
+
+/* The program header of a user-space mapping that holds addr (pprof's findProgramHeader). */
+static int mapping_header(struct arena *a, const struct elf_file *ef, const struct objmap *m, uint64_t addr,
+                          const struct elf_phdr **out, const char **why)
+{
+    *out = NULL;
+    if (m->has_koff || m->start >= m->limit || m->limit >= (1ULL << 63)) {
+        *out = text_prog_header(ef);
+        return 0;
+    }
+    const uint64_t page = 4096;
+    uint64_t map_off = m->offset, map_lim = m->offset + (m->limit - m->start);
+    const struct elf_phdr *hdrs[64];
+    size_t nh = 0, nload = 0;
+    for (size_t i = 0; i < ef->nph; i++) {
+        const struct elf_phdr *p = &ef->ph[i];
+        if (p->type != 1)
+            continue;
+        nload++;
+        if (p->filesz == 0)
+            continue;
+        uint64_t seg_lim = p->off + p->memsz;
+        if (!(map_off < seg_lim && p->off < map_lim))
+            continue;
+        uint64_t aligned = p->off > (p->vaddr & (page - 1)) ? p->off - (p->vaddr & (page - 1)) : 0;
+        if (map_off < aligned)
+            continue;
+        if (map_off > p->off && seg_lim < map_off + page && map_lim >= seg_lim + page)
+            continue;
+        if (nh < PROF_ARRAY_LEN(hdrs))
+            hdrs[nh++] = p;
+    }
+    if (nload == 0)
+        return 0;
+    if (nh == 0) {
+        *why = "no program header matches mapping info";
+        return -1;
+    }
+    if (nh == 1) {
+        *out = hdrs[0];
+        return 0;
+    }
+    uint64_t foff = addr - m->start + m->offset;
+    for (size_t i = 0; i < nh; i++) {
+        if (foff >= hdrs[i]->off && foff < hdrs[i]->off + hdrs[i]->memsz) {
+            if (*out) {
+                *why = arena_printf(a, "found second program header that matches file offset %" PRIx64, foff);
+                return -1;
+            }
+            *out = hdrs[i];
+        }
+    }
+    if (!*out) {
+        *why = arena_printf(a, "no program header matches file offset %" PRIx64, foff);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- disasm ---- */
+
+/* One object file opened for a mapping (pprof's ObjFile). */
+struct objfile {
+    const struct prof_mapping *m; /* borrowed */
+    struct elf_file ef;
+    struct objmap om;
+    bool base_done, base_ok;
+    uint64_t base;
+};
+
+/* pprof's binutils Open: the checks done before any symbol is read.  On
+ * failure the message (which pprof prints on stdout) goes to *why. */
+static int obj_open(struct arena *a, const struct prof_mapping *m, struct objfile *of, const char **why)
+{
+    memset(of, 0, sizeof(*of));
+    of->m = m;
+    of->om.start = m->start;
+    of->om.limit = m->limit;
+    of->om.offset = m->offset;
+    struct stat st;
+    if (stat(m->file, &st) != 0) {
+        *why = arena_printf(a, "stat %s: %s", m->file, go_strerror(a, errno));
+        return -1;
+    }
+    int fd = open(m->file, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        *why = arena_printf(a, "error opening %s: open %s: %s", m->file, m->file, go_strerror(a, errno));
+        return -1;
+    }
+    unsigned char magic[4];
+    ssize_t n = read(fd, magic, 4);
+    close(fd);
+    if (n != 4) {
+        *why = arena_printf(a, "error reading magic number from %s: %s", m->file, n <= 0 ? "EOF" : "unexpected EOF");
+        return -1;
+    }
+    if (memcmp(magic, "\x7f" "ELF", 4) != 0) {
+        *why = arena_printf(a, "unrecognized binary format: %s", m->file);
+        return -1;
+    }
+    const uint64_t page = 4096;
+    bool want_stext = strstr(m->file, "vmlinux") || m->start % page || m->limit % page || m->offset % page;
+    const char *err = NULL;
+    if (elf_open(a, m->file, want_stext, &of->ef, &err)) {
+        *why = arena_printf(a, "error reading ELF file %s: error parsing %s: %s", m->file, m->file, err);
+        return -1;
+    }
+    if (want_stext && of->ef.has_stext) {
+        of->om.has_koff = true;
+        of->om.koff = of->ef.stext;
+    }
+    uint64_t base;
+    if (elf_base(a, &of->ef, text_prog_header(&of->ef), &of->om, &base, &err)) {
+        *why = arena_printf(a, "error reading ELF file %s: could not identify base for %s: %s", m->file, m->file, err);
+        return -1;
+    }
+    return 0;
+}
+
+/* The object address of a sample address (pprof's ObjAddr): the base is
+ * computed once, from the first address that falls in the mapping. */
+static bool obj_addr(struct arena *a, struct objfile *of, uint64_t addr, uint64_t *out)
+{
+    if (!of->base_done) {
+        if (addr < of->om.start || addr >= of->om.limit)
+            return false;
+        of->base_done = true;
+        const struct elf_phdr *ph;
+        const char *why;
+        of->base_ok = mapping_header(a, &of->ef, &of->om, addr, &ph, &why) == 0 &&
+                      elf_base(a, &of->ef, ph, &of->om, &of->base, &why) == 0;
+    }
+    if (!of->base_ok)
+        return false;
+    *out = addr - of->base;
+    return true;
+}
+
+/* A symbol of a binary (pprof's plugin.Sym). */
+struct objsym {
+    const char **names; /* arena */
+    size_t nnames;
+    uint64_t start, end;
+    struct objfile *of;
+    uint32_t *nodes;    /* arena: graph nodes inside [start, end) */
+    size_t nnodes;
+};
+
+struct nm_group {
+    size_t first, n; /* range in the name list */
+    uint64_t start, end;
+};
+
+/* Parse `nm -n` output: lines "ADDR TYPE NAME" (other lines skipped). */
+static size_t parse_nm(struct arena *a, char *out, size_t len, const char ***names, uint64_t **addrs)
+{
+    size_t cap = 1;
+    for (size_t i = 0; i < len; i++)
+        cap += out[i] == '\n';
+    *names = arena_alloc(a, cap * sizeof(char *));
+    *addrs = arena_alloc(a, cap * sizeof(uint64_t));
+    size_t n = 0;
+    char *p = out, *end = out + len;
+    while (p < end) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        char *le = nl ? nl : end;
+        *le = 0;
+        char *s = p;
+        p = nl ? nl + 1 : end;
+        while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\f' || *s == '\v')
+            s++;
+        char *e = le;
+        while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\f' || e[-1] == '\v'))
+            *--e = 0;
+        char *h = s;
+        while ((*h >= '0' && *h <= '9') || (*h >= 'a' && *h <= 'f') || (*h >= 'A' && *h <= 'F'))
+            h++;
+        if (h == s || (*h != ' ' && *h != '\t'))
+            continue;
+        size_t ndig = (size_t)(h - s);
+        char *q = h;
+        while (*q == ' ' || *q == '\t')
+            q++;
+        if (!*q)
+            continue;
+        q++; /* the type: any one character */
+        if (*q != ' ' && *q != '\t')
+            continue;
+        while (*q == ' ' || *q == '\t')
+            q++;
+        /* ParseUint(hex, 16, 64): more than 16 significant digits overflow. */
+        const char *d = s;
+        while (d < h - 1 && *d == '0')
+            d++;
+        if ((size_t)(h - d) > 16 || ndig == 0)
+            continue;
+        (*names)[n] = q;
+        (*addrs)[n] = strtoull(s, NULL, 16);
+        n++;
+    }
+    return n;
+}
+
+/* Demangle names with c++filt (one argument each, in batches): out[i] is NULL
+ * when a name is not a mangled C++ name. */
+static void demangle_batch(struct report *r, const char **names, size_t n, const char **out)
+{
+    struct arena *a = r->a;
+    for (size_t i = 0; i < n; i++)
+        out[i] = NULL;
+    const char *filt = look_path(a, "c++filt");
+    if (!filt || n == 0)
+        return;
+    for (size_t i = 0; i < n;) {
+        size_t j = i, bytes = 0;
+        while (j < n && j - i < 512 && bytes < 64 * 1024)
+            bytes += strlen(names[j++]) + 1;
+        char **argv = arena_alloc(a, (j - i + 2) * sizeof(char *));
+        argv[0] = (char *)filt;
+        for (size_t k = i; k < j; k++)
+            argv[k - i + 1] = (char *)names[k];
+        argv[j - i + 1] = NULL;
+        char *txt;
+        size_t len;
+        const char *why;
+        if (run_capture(a, argv, &txt, &len, &why) == 0) {
+            char *p = txt;
+            for (size_t k = i; k < j && *p; k++) {
+                char *nl = strchr(p, '\n');
+                if (nl)
+                    *nl = 0;
+                if (strcmp(p, names[k]) != 0)
+                    out[k] = p;
+                p = nl ? nl + 1 : p + strlen(p);
+            }
+        }
+        i = j;
+    }
+}
+
+/* A demangled name without " [clone .xxx]" suffixes (demangle.NoClones). */
+static const char *strip_clones(struct arena *a, const char *s)
+{
+    const char *c = strstr(s, " [clone ");
+    return c ? arena_strndup(a, s, (size_t)(c - s)) : s;
+}
+
+static bool re_match(const struct prof_regex *re, const char *s) { return !re || regex_match(re, s, strlen(s)); }
+
+/* pprof's matchSymbol for one group of names at one address: the names to
+ * report, or 0 when the group does not match. */
+static size_t match_group(struct report *r, const char **names, size_t n, const char **dem, uint64_t start,
+                          uint64_t end, bool has_addr, uint64_t addr, const char ***out)
+{
+    if (has_addr && addr != 0 && addr >= start && addr <= end) {
+        *out = names;
+        return n;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (re_match(r->symbol_re, names[i])) {
+            *out = &names[i];
+            return 1;
+        }
+        if (dem[i]) {
+            const char *v[3];
+            v[0] = strip_clones(r->a, dem[i]);
+            v[1] = demangle_simplify(r->a, v[0], true, false);
+            v[2] = demangle_simplify(r->a, v[0], true, true);
+            for (int k = 0; k < 3; k++)
+                if (re_match(r->symbol_re, v[k])) {
+                    const char **one = arena_alloc(r->a, sizeof(char *));
+                    one[0] = v[k];
+                    *out = one;
+                    return 1;
+                }
+        }
+    }
+    return 0;
+}
+
+/* pprof's Symbols(rx, addr) on one object: nm -n, grouped by address. */
+static void object_symbols(struct report *r, const struct objtools *t, struct objfile *of, bool has_addr,
+                           uint64_t addr, struct objsym **syms, size_t *nsyms, size_t *capsyms)
+{
+    struct arena *a = r->a;
+    if (!t->nm)
+        return;
+    char *argv[] = {(char *)t->nm, (char *)"-n", (char *)of->m->file, NULL};
+    char *out;
+    size_t len;
+    const char *why;
+    if (run_capture(a, argv, &out, &len, &why))
+        return;
+    const char **names;
+    uint64_t *addrs;
+    size_t n = parse_nm(a, out, len, &names, &addrs);
+
+    /* Groups of names at one address; the last one ends at 2^64-1 as in pprof. */
+    struct nm_group *groups = arena_alloc(a, (n + 1) * sizeof(*groups));
+    size_t ng = 0;
+    uint64_t cur = 0;
+    size_t first = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && addrs[i] == cur)
+            continue;
+        uint64_t next = i < n ? addrs[i] : 0;
+        if (i > first) {
+            groups[ng].first = first;
+            groups[ng].n = i - first;
+            groups[ng].start = cur;
+            groups[ng].end = next - 1;
+            ng++;
+        }
+        if (i < n) {
+            cur = addrs[i];
+            first = i;
+        }
+    }
+
+    /* C++ names are also matched demangled: demangle (in one batch) every
+     * mangled name that comes before a group's first plain match. */
+    const char **dem = arena_calloc(a, n + 1, sizeof(char *));
+    const char **todo = arena_alloc(a, (n + 1) * sizeof(char *));
+    size_t *todo_idx = arena_alloc(a, (n + 1) * sizeof(size_t));
+    size_t ntodo = 0;
+    for (size_t g = 0; g < ng; g++) {
+        if (has_addr && addr != 0 && addr >= groups[g].start && addr <= groups[g].end)
+            continue;
+        for (size_t k = groups[g].first; k < groups[g].first + groups[g].n; k++) {
+            if (re_match(r->symbol_re, names[k]))
+                break;
+            if (strncmp(names[k], "_Z", 2) == 0) {
+                todo[ntodo] = names[k];
+                todo_idx[ntodo++] = k;
+            }
+        }
+    }
+    if (ntodo) {
+        const char **res = arena_alloc(a, ntodo * sizeof(char *));
+        demangle_batch(r, todo, ntodo, res);
+        for (size_t i = 0; i < ntodo; i++)
+            dem[todo_idx[i]] = res[i];
+    }
+    for (size_t g = 0; g < ng; g++) {
+        const char **match;
+        size_t nm = match_group(r, names + groups[g].first, groups[g].n, dem + groups[g].first, groups[g].start,
+                                groups[g].end, has_addr, addr, &match);
+        if (!nm)
+            continue;
+        xgrow(syms, capsyms, *nsyms + 1, sizeof(struct objsym));
+        struct objsym *s = &(*syms)[(*nsyms)++];
+        memset(s, 0, sizeof(*s));
+        s->names = match;
+        s->nnames = nm;
+        s->start = groups[g].start;
+        s->end = groups[g].end;
+        s->of = of;
+    }
+}
+
+/* Go's strconv.ParseUint(s, 0, 64). */
+static bool parse_uint0(const char *s, uint64_t *out)
+{
+    int base = 10;
+    const char *p = s;
+    bool prefixed = false;
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+        base = 16;
+        p += 2;
+        prefixed = true;
+    } else if (p[0] == '0' && (p[1] == 'b' || p[1] == 'B')) {
+        base = 2;
+        p += 2;
+        prefixed = true;
+    } else if (p[0] == '0' && (p[1] == 'o' || p[1] == 'O')) {
+        base = 8;
+        p += 2;
+        prefixed = true;
+    } else if (p[0] == '0' && p[1]) {
+        base = 8;
+        p += 1;
+        prefixed = true;
+    }
+    /* Underscores only between digits or after a base prefix (Go's underscoreOK). */
+    uint64_t v = 0;
+    bool any = false, last_us = prefixed;
+    if (!*p)
+        return false;
+    for (; *p; p++) {
+        if (*p == '_') {
+            if (!last_us && !any)
+                return false;
+            if (last_us && any)
+                return false;
+            last_us = true;
+            continue;
+        }
+        int d;
+        if (*p >= '0' && *p <= '9')
+            d = *p - '0';
+        else if (*p >= 'a' && *p <= 'z')
+            d = *p - 'a' + 10;
+        else if (*p >= 'A' && *p <= 'Z')
+            d = *p - 'A' + 10;
+        else
+            return false;
+        if (d >= base)
+            return false;
+        if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
+            return false;
+        v = v * (uint64_t)base + (uint64_t)d;
+        any = true;
+        last_us = false;
+    }
+    if (!any || last_us)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* One instruction of objdump's output (pprof's plugin.Inst). */
+struct inst {
+    uint64_t addr;
+    const char *text, *function, *file; /* arena */
+    int64_t line;
+};
+
+static bool is_gospace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
+static bool is_xdigit_c(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+/* The prefixes `;?\s?` can take at the start of s, in the regexp's order of preference. */
+static size_t prefix_options(const char *s, size_t opts[4])
+{
+    size_t n = 0;
+    if (s[0] == ';') {
+        if (is_gospace(s[1]))
+            opts[n++] = 2;
+        opts[n++] = 1;
+    }
+    if (is_gospace(s[0]))
+        opts[n++] = 1;
+    opts[n++] = 0;
+    return n;
+}
+
+/* pprof's disassemble(): parse objdump --line-numbers output. */
+static size_t parse_objdump(struct arena *a, char *out, size_t len, struct inst **insts)
+{
+    size_t cap = 1;
+    for (size_t i = 0; i < len; i++)
+        cap += out[i] == '\n';
+    *insts = arena_alloc(a, cap * sizeof(struct inst));
+    size_t n = 0;
+    const char *function = "", *file = "";
+    int64_t line = 0;
+    char *p = out, *end = out + len;
+    while (p < end) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        char *le = nl ? nl : end;
+        *le = 0;
+        char *s = p;
+        p = nl ? nl + 1 : end;
+        /* strings.TrimSpace */
+        while (*s && (is_gospace(*s) || *s == '\v'))
+            s++;
+        char *e = le;
+        while (e > s && (is_gospace(e[-1]) || e[-1] == '\v'))
+            *--e = 0;
+        size_t sl = (size_t)(e - s);
+
+        /* ^\s*([[:xdigit:]]+):\s+(.*) */
+        size_t h = 0;
+        while (is_xdigit_c(s[h]))
+            h++;
+        if (h > 0 && s[h] == ':' && is_gospace(s[h + 1])) {
+            size_t d = 0;
+            while (d + 1 < h && s[d] == '0')
+                d++;
+            if (h - d <= 16) {
+                char *t = s + h + 1;
+                while (is_gospace(*t))
+                    t++;
+                struct inst *in = &(*insts)[n++];
+                in->addr = strtoull(s, NULL, 16);
+                in->text = t;
+                in->function = function;
+                in->file = file;
+                in->line = line;
+                continue;
+            }
+        }
+        /* ^;?\s?(.*):([0-9]+) */
+        size_t opts[4], nopt = prefix_options(s, opts);
+        bool matched = false;
+        for (size_t o = 0; o < nopt && !matched; o++) {
+            for (size_t i = sl; i-- > opts[o];) {
+                if (s[i] == ':' && s[i + 1] >= '0' && s[i + 1] <= '9') {
+                    size_t k = i + 1;
+                    uint64_t v = 0;
+                    bool ok = true;
+                    while (s[k] >= '0' && s[k] <= '9') {
+                        v = v * 10 + (uint64_t)(s[k] - '0');
+                        if (v > UINT32_MAX)
+                            ok = false;
+                        k++;
+                    }
+                    if (ok) {
+                        file = arena_strndup(a, s + opts[o], i - opts[o]);
+                        line = (int64_t)v;
+                    }
+                    matched = true;
+                    break;
+                }
+            }
+        }
+        if (matched)
+            continue;
+        /* ^;?\s?(\S.*)\(\): */
+        for (size_t o = 0; o < nopt && !matched; o++) {
+            size_t st = opts[o];
+            if (!s[st] || is_gospace(s[st]))
+                continue;
+            for (size_t i = sl >= 3 ? sl - 3 : 0; i + 1 > st + 1; i--) {
+                if (memcmp(s + i, "():", 3) == 0) {
+                    function = arena_strndup(a, s + st, i - st);
+                    matched = true;
+                    break;
+                }
+                if (i == 0)
+                    break;
+            }
+        }
+        if (matched)
+            continue;
+        /* ^([[:xdigit:]]+)?\s?(.*): */
+        char *colon = strrchr(s, ':');
+        if (colon) {
+            size_t st = h;
+            if (is_gospace(s[st]))
+                st++;
+            if (s + st <= colon) {
+                function = arena_strndup(a, s + st, (size_t)(colon - (s + st)));
+                continue;
+            }
+        }
+        function = "";
+        file = "";
+        line = 0;
+    }
+    return n;
+}
+
+static struct graph *addr_sort_g;
+
+static int cmp_node_addr(const void *pa, const void *pb)
+{
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    uint64_t x = addr_sort_g->nodes[a].info.address, y = addr_sort_g->nodes[b].info.address;
+    if (x != y)
+        return x < y ? -1 : 1;
+    return a < b ? -1 : a > b;
+}
+
+static int cmp_sym(const void *pa, const void *pb)
+{
+    const struct objsym *a = pa, *b = pb;
+    int c = strcmp(a->names[0], b->names[0]);
+    if (c)
+        return c;
+    return a->start < b->start ? -1 : a->start > b->start;
+}
+
+/* pprof's annotateAssembly + the printing loop of PrintAssembly for one symbol. */
+static void print_symbol(struct report *r, struct graph *g, struct objsym *s, struct inst *insts, size_t ninsts)
+{
+    struct strbuf *o = r->out;
+    struct arena *a = r->a;
+    int64_t flat = 0, cum = 0;
+    for (size_t i = 0; i < s->nnodes; i++) {
+        flat += g->nodes[s->nodes[i]].flat;
+        cum += g->nodes[s->nodes[i]].cum;
+    }
+    strbuf_addf(o, "ROUTINE ======================== %s\n", s->names[0]);
+    for (size_t i = 1; i < s->nnames; i++)
+        strbuf_addf(o, "    AKA ======================== %s\n", s->names[i]);
+    strbuf_addpad(o, report_value(r, flat), 10, 0);
+    strbuf_addc(o, ' ');
+    strbuf_addpad(o, report_value(r, cum), 10, 0);
+    strbuf_addf(o, " (flat, cum) %s of Total\n", report_pct(r, cum, r->total));
+
+    addr_sort_g = g;
+    qsort(s->nodes, s->nnodes, sizeof(uint32_t), cmp_node_addr);
+    size_t si = 0;
+    const char *pfunc = "", *pfile = "";
+    int64_t pline = 0;
+    char base[4096];
+    for (size_t ix = 0; ix < ninsts; ix++) {
+        const struct inst *in = &insts[ix];
+        uint64_t next = ix + 1 < ninsts ? insts[ix + 1].addr : UINT64_MAX;
+        const char *function = in->function;
+        const char *file = in->file[0] ? arena_strdup(a, path_base(in->file, base, sizeof(base))) : "";
+        int64_t line = in->line;
+        int64_t f = 0, fd = 0, c = 0, cd = 0;
+        for (; si < s->nnodes; si++) {
+            const struct graph_node *nd = &g->nodes[s->nodes[si]];
+            uint64_t oa;
+            if (!obj_addr(a, s->of, nd->info.address, &oa) || oa >= next)
+                break;
+            f += nd->flat;
+            fd += nd->flat_div;
+            c += nd->cum;
+            cd += nd->cum_div;
+            if (nd->info.file[0] && !file[0])
+                file = arena_strdup(a, path_base(nd->info.file, base, sizeof(base)));
+            if (nd->info.lineno != 0 && line == 0)
+                line = nd->info.lineno;
+            if (nd->info.name[0] && !function[0])
+                function = nd->info.name;
+        }
+        if (fd)
+            f /= fd;
+        if (cd)
+            c /= cd;
+        const char *loc = "";
+        if (strcmp(function, pfunc) != 0 || strcmp(file, pfile) != 0 || line != pline) {
+            pfunc = function;
+            pfile = file;
+            pline = line;
+            struct strbuf lb = STRBUF_INIT;
+            if (function[0]) {
+                strbuf_adds(&lb, function);
+                strbuf_addc(&lb, ' ');
+            }
+            if (file[0]) {
+                strbuf_adds(&lb, file);
+                if (line != 0)
+                    strbuf_addf(&lb, ":%" PRId64, line);
+            }
+            loc = arena_strdup(a, lb.buf);
+            strbuf_release(&lb);
+        }
+        if (loc[0] && strlen(in->text) >= 40) {
+            strbuf_addchars(o, ' ', 74);
+            strbuf_addf(o, ";%s\n", loc);
+        }
+        strbuf_addpad(o, value_or_dot(r, f), 10, 0);
+        strbuf_addc(o, ' ');
+        strbuf_addpad(o, value_or_dot(r, c), 10, 0);
+        strbuf_addf(o, " %10" PRIx64 ": ", in->addr);
+        if (loc[0] && strlen(in->text) < 40) {
+            strbuf_addpad(o, in->text, 40, 1);
+            strbuf_addf(o, ";%s\n", loc);
+        } else {
+            strbuf_adds(o, in->text);
+            strbuf_addc(o, '\n');
+        }
+    }
+}
+
+/* objdump over [start, end] of file (pprof's Disasm). */
+static int disassemble(struct report *r, const struct objtools *t, const char *file, uint64_t start, uint64_t end,
+                       struct inst **insts, size_t *n, struct prof_err *err)
+{
+    struct arena *a = r->a;
+    if (!t->objdump)
+        return prof_errf(err, PROF_EIO, "cannot disasm: no objdump tool available");
+    char *argv[12];
+    size_t k = 0;
+    argv[k++] = (char *)t->objdump;
+    argv[k++] = (char *)"--disassemble";
+    argv[k++] = (char *)"--demangle";
+    argv[k++] = (char *)"--no-show-raw-insn";
+    argv[k++] = (char *)"--line-numbers";
+    argv[k++] = arena_printf(a, "--start-address=%#" PRIx64, start);
+    argv[k++] = arena_printf(a, "--stop-address=%#" PRIx64, end);
+    if (r->cfg->intel_syntax) {
+        if (t->llvm_objdump) {
+            argv[k++] = (char *)"--x86-asm-syntax=intel";
+        } else {
+            argv[k++] = (char *)"-M";
+            argv[k++] = (char *)"intel";
+        }
+    }
+    argv[k++] = (char *)file;
+    argv[k] = NULL;
+    char *out;
+    size_t len;
+    const char *why;
+    if (run_capture(a, argv, &out, &len, &why))
+        return prof_errf(err, PROF_EIO, "%s: %s", argv_text(a, argv), why);
+    *n = parse_objdump(a, out, len, insts);
+    return 0;
+}
+
+int report_disasm(struct report *r, struct prof_err *err)
+{
+    struct arena *a = r->a;
+    struct graph g;
+    graph_init(&g, a, &r->in, &r->gopt);
+    graph_build(&g, &r->in, NULL, r->gopt.drop_negative);
+    graph_printable_names(&g);
+    int rc = -1;
+
+    uint64_t address = 0;
+    bool has_addr = r->symbol && parse_uint0(r->symbol, &address);
+    strbuf_addf(r->out, "Total: %s\n", report_value(r, r->total));
+
+    /* Object files with sampled nodes whose printable name matches. */
+    const struct profile *p = r->prof;
+    bool *want = arena_calloc(a, p->nmappings + 1, sizeof(bool));
+    for (size_t i = 0; i < g.norder; i++) {
+        const struct graph_node *n = &g.nodes[g.order[i]];
+        if (!n->info.objfile[0] || !re_match(r->symbol_re, n->pname))
+            continue;
+        for (size_t m = 0; m < p->nmappings; m++)
+            if (!want[m] && strcmp(p->mappings[m].file, n->info.objfile) == 0)
+                want[m] = true;
+    }
+    struct objtools tools;
+    bool tools_found = false;
+    struct objsym *syms = NULL;
+    size_t nsyms = 0, capsyms = 0;
+    for (size_t m = 0; m < p->nmappings; m++) {
+        const struct prof_mapping *mp = &p->mappings[m];
+        if (!want[m] && !(has_addr && mp->start <= address && address <= mp->limit))
+            continue;
+        struct objfile *of = arena_alloc(a, sizeof(*of));
+        const char *why;
+        if (obj_open(a, mp, of, &why)) {
+            /* pprof prints this on standard output, outside the report. */
+            fflush(stdout);
+            printf("%s\n", why);
+            fflush(stdout);
+            continue;
+        }
+        if (!tools_found) {
+            find_tools(r, &tools);
+            tools_found = true;
+        }
+        object_symbols(r, &tools, of, has_addr, address, &syms, &nsyms, &capsyms);
+    }
+
+    /* The nodes of each symbol (pprof's nodesPerSymbol). */
+    size_t nkept = 0;
+    for (size_t i = 0; i < nsyms; i++) {
+        struct objsym *s = &syms[i];
+        s->nodes = arena_alloc(a, (g.norder + 1) * sizeof(uint32_t));
+        for (size_t k = 0; k < g.norder; k++) {
+            uint64_t oa;
+            if (obj_addr(a, s->of, g.nodes[g.order[k]].info.address, &oa) && oa >= s->start && oa < s->end)
+                s->nodes[s->nnodes++] = g.order[k];
+        }
+        if (s->nnodes)
+            syms[nkept++] = *s;
+    }
+    if (nkept == 0) {
+        if (!has_addr)
+            prof_errf(err, PROF_EUSAGE, "no matches found for regexp %s", r->symbol ? r->symbol : "");
+        else if (nsyms == 0)
+            prof_errf(err, PROF_EUSAGE, "no matches found for address 0x%" PRIx64, address);
+        else
+            prof_errf(err, PROF_EUSAGE,
+                      "address 0x%" PRIx64 " found in binary, but the corresponding symbols do not have samples in "
+                      "the profile",
+                      address);
+        goto out;
+    }
+    qsort(syms, nkept, sizeof(*syms), cmp_sym);
+    for (size_t i = 0; i < nkept; i++) {
+        struct inst *insts;
+        size_t ninsts;
+        if (disassemble(r, &tools, syms[i].of->m->file, syms[i].start, syms[i].end, &insts, &ninsts, err))
+            goto out;
+        print_symbol(r, &g, &syms[i], insts, ninsts);
+    }
+    rc = 0;
+out:
+    free(syms);
+    graph_release(&g);
+    return rc;
+}
+
 int report_weblist(struct report *r, struct prof_err *err) { return report_unimplemented(r, err); }
