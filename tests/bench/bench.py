@@ -90,8 +90,9 @@ def mb(n):
 
 
 class Result:
-    def __init__(self, seconds=None, rss_kb=0, exit=0, err=""):
+    def __init__(self, seconds=None, rss_kb=0, exit=0, err="", cpu=None):
         self.seconds = seconds
+        self.cpu = cpu
         self.rss_kb = rss_kb
         self.exit = exit
         self.err = err
@@ -131,7 +132,7 @@ def run_once(argv, timeout):
         err = errf.read(2000).decode(errors="replace").strip()
         if killed:
             err = "timed out after %gs" % timeout
-        return Result(t1 - t0, ru.ru_maxrss, code, err)
+        return Result(t1 - t0, ru.ru_maxrss, code, err, ru.ru_utime + ru.ru_stime)
 
 
 def bench(argv, repeat, timeout):
@@ -146,6 +147,7 @@ def bench(argv, repeat, timeout):
         else:
             best.rss_kb = max(best.rss_kb, r.rss_kb)
             best.seconds = min(best.seconds, r.seconds)
+            best.cpu = min(best.cpu, r.cpu)
     return best
 
 
@@ -195,7 +197,8 @@ def main():
         info = {"meta": m, "zcat": zs, "cmds": {}}
         summary[m["label"]] = info
         rows.append([m["label"], str(m["n_samples"]), mb(m["gz_size"]), mb(m["raw_size"]),
-                     "zcat", fmt_ms(zs) if zs else "n/a", "1.00", "", ""])
+                     "zcat", fmt_ms(zs) if zs else "n/a", fmt_ms(z.cpu) if zs else "", "1.00",
+                     "", ""])
         focus = (m.get("focus") or {}).get("name")
         cmds = [("-top", [prof, "-top", path]),
                 ("-tree", [prof, "-tree", path]),
@@ -226,7 +229,7 @@ def main():
         if not go_res.ok and go_res.err:
             notes.append(("go tool pprof", go_res.err.splitlines()[0][:150]))
 
-    header = ["profile", "samples", "gz", "raw", "command", "time ms", "x zcat",
+    header = ["profile", "samples", "gz", "raw", "command", "time ms", "cpu ms", "x zcat",
               "RSS MB", "x raw"]
     print_table(header, rows)
     for m in profiles:
@@ -293,9 +296,9 @@ def result_row(prefix, name, r, zcat_s, raw):
         what = "n/a (signal %d)" % -r.exit if r.exit < 0 else "n/a (exit %d)" % r.exit
         if r.err.startswith("timed out"):
             what = "n/a (timeout)"
-        return prefix + [name, what, "", "", ""]
+        return prefix + [name, what, "", "", "", ""]
     rss = r.rss_kb * 1024
-    return prefix + [name, fmt_ms(r.seconds),
+    return prefix + [name, fmt_ms(r.seconds), fmt_ms(r.cpu),
                      "%.2f" % (r.seconds / zcat_s) if zcat_s else "n/a",
                      "%.1f" % (rss / 1e6), "%.2f" % (rss / raw)]
 
