@@ -140,11 +140,13 @@ static const char *num_unit_of(const struct num_units *nu, const char *key)
 
 /* Frame names of the view locations at the report's granularity, as pprof's
  * graph.CreateNodes with default options names them on the aggregated
- * profile (file names cleaned but never trimmed). */
+ * profile (file names cleaned but never trimmed).  Each location's frames are
+ * kept as one ready block of trace lines ("%10s   name[ (inline)]\n" with an
+ * empty value), so a sample's frames are copies. */
 struct frame_names {
     struct report *r;
-    const char ***names; /* per view location, lazily: one name per kept line */
-    uint32_t *count;
+    const char **blocks; /* per view location, lazily */
+    uint32_t *blen;
     const char **fn_files; /* per profile function: cleaned file name */
     bool keep_name, keep_file, keep_line, keep_col, keep_addr, inlines;
 };
@@ -161,8 +163,8 @@ static void frame_names_init(struct frame_names *fnm, struct report *r)
     fnm->keep_col = keep_all || (fnm->keep_line && o->showcolumns);
     fnm->keep_addr = gran == GRAN_ADDRESSES;
     fnm->inlines = !o->noinlines;
-    fnm->names = arena_calloc(r->a, r->in.nlocs + 1, sizeof(*fnm->names));
-    fnm->count = arena_calloc(r->a, r->in.nlocs + 1, sizeof(*fnm->count));
+    fnm->blocks = arena_calloc(r->a, r->in.nlocs + 1, sizeof(*fnm->blocks));
+    fnm->blen = arena_calloc(r->a, r->in.nlocs + 1, sizeof(*fnm->blen));
     fnm->fn_files = arena_calloc(r->a, r->prof->nfunctions + 1, sizeof(char *));
 }
 
@@ -180,11 +182,11 @@ static const char *frame_file(struct frame_names *fnm, const struct prof_functio
     return path_clean(fnm->r->a, fn->filename);
 }
 
-static const char *const *frame_names_of(struct frame_names *fnm, uint32_t li, uint32_t *n)
+static const char *frame_block(struct frame_names *fnm, uint32_t li, uint32_t *len)
 {
-    if (fnm->names[li]) {
-        *n = fnm->count[li];
-        return fnm->names[li];
+    if (fnm->blocks[li]) {
+        *len = fnm->blen[li];
+        return fnm->blocks[li];
     }
     struct report *r = fnm->r;
     const struct view_loc *vl = &r->in.locs[li];
@@ -224,10 +226,19 @@ static const char *const *frame_names_of(struct frame_names *fnm, uint32_t li, u
         }
         names[k - first] = node_printable_name(r->a, &ni);
     }
-    fnm->names[li] = names;
-    fnm->count[li] = cnt;
-    *n = cnt;
-    return names;
+    struct strbuf sb = STRBUF_INIT;
+    for (uint32_t k = 0; k < cnt; k++) {
+        strbuf_addchars(&sb, ' ', 13);
+        strbuf_adds(&sb, names[k]);
+        if (k != cnt - 1)
+            strbuf_adds(&sb, " (inline)");
+        strbuf_addc(&sb, '\n');
+    }
+    fnm->blocks[li] = arena_strndup(r->a, sb.buf, sb.len);
+    fnm->blen[li] = (uint32_t)sb.len;
+    strbuf_release(&sb);
+    *len = fnm->blen[li];
+    return fnm->blocks[li];
 }
 
 /* The "%10s:  v1 v2" label lines of a sample, sorted, string labels first. */
@@ -301,16 +312,15 @@ int report_traces(struct report *r, struct prof_err *err)
             uint32_t li = vs->locs[i];
             if (r->in.locs[li].absent)
                 continue;
-            uint32_t n;
-            const char *const *names = frame_names_of(&fnm, li, &n);
-            for (uint32_t k = 0; k < n; k++) {
-                strbuf_addpad(o, first ? value : "", 10, 0);
+            uint32_t len;
+            const char *block = frame_block(&fnm, li, &len);
+            if (first) {
+                /* The block's first line starts with the 10 columns of the value. */
+                strbuf_addpad(o, value, 10, 0);
+                strbuf_add(o, block + 10, len - 10);
                 first = false;
-                strbuf_adds(o, "   ");
-                strbuf_adds(o, names[k]);
-                if (k != n - 1)
-                    strbuf_adds(o, " (inline)");
-                strbuf_addc(o, '\n');
+            } else {
+                strbuf_add(o, block, len);
             }
         }
     }
@@ -715,6 +725,24 @@ static void go_time(struct strbuf *o, int64_t nanos)
     }
 }
 
+/* Decimal of v right-aligned in width columns (printf's %*d without the cost). */
+static void add_int(struct strbuf *o, int64_t v, int width)
+{
+    char buf[24];
+    int w = (int)sizeof(buf);
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do {
+        buf[--w] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        buf[--w] = '-';
+    int n = (int)sizeof(buf) - w;
+    if (n < width)
+        strbuf_addchars(o, ' ', (size_t)(width - n));
+    strbuf_add(o, buf + w, (size_t)n);
+}
+
 static void add_hex(struct strbuf *o, uint64_t v)
 {
     strbuf_addf(o, "0x%" PRIx64, v);
@@ -823,13 +851,20 @@ int report_raw(struct report *r, struct prof_err *err)
         const struct prof_sample *s = vs->src;
         if (sample_empty(r, vs))
             continue;
-        for (size_t k = 0; k < p->nsample_types; k++)
-            strbuf_addf(o, " %10" PRId64, s->values[k]);
+        for (size_t k = 0; k < p->nsample_types; k++) {
+            strbuf_addc(o, ' ');
+            add_int(o, s->values[k], 10);
+        }
         strbuf_adds(o, ": ");
         for (uint32_t i = 0; i < vs->nlocs; i++) {
             if (r->in.locs[vs->locs[i]].absent)
                 continue;
-            strbuf_addf(o, "%" PRIu64 " ", raw_loc_id(r, vs->locs[i], max_id));
+            uint64_t id = raw_loc_id(r, vs->locs[i], max_id);
+            if (id > INT64_MAX)
+                strbuf_addf(o, "%" PRIu64, id);
+            else
+                add_int(o, (int64_t)id, 0);
+            strbuf_addc(o, ' ');
         }
         strbuf_addc(o, '\n');
         raw_labels(r, vs);
