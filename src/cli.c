@@ -67,6 +67,7 @@ static const char usage_sources[] =
     "                      Port is optional and a randomly available port by default.\n"
     "   -no_browser        Skip opening a browser for the interactive web UI.\n"
     "   -tools             Search path for object tools\n"
+    "   -notrim            Same as -trim=false (prof only)\n"
     "\n"
     "  Legacy convenience options:\n"
     "   -inuse_space           Same as -sample_index=inuse_space\n"
@@ -238,6 +239,9 @@ int prof_cli_main(int argc, char **argv)
             goto out;
         }
     }
+
+    if (cfg.notrim)
+        cfg.trim = false;
 
     /* Choice groups: at most one choice each. */
     {

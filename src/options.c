@@ -59,6 +59,7 @@ const struct prof_opt prof_opts[] = {
     {"nodefraction", OPT_FLOAT, OFF(nodefraction), CFG, NULL, NULL, "Hide nodes below <f>*total"},
     {"noinlines", OPT_BOOL, OFF(noinlines), CFG, NULL, NULL, "Ignore inlines."},
     {"normalize", OPT_BOOL, OFF(normalize), CFG, NULL, NULL, "Scales profile based on the base profile."},
+    {"notrim", OPT_BOOL, OFF(notrim), OPTF_FLAG, NULL, NULL, "Same as -trim=false"},
     {"output", OPT_STRING, OFF(output), CFG, NULL, NULL, "Output filename for file-based outputs"},
     {"prune_from", OPT_STRING, OFF(prune_from), CFG, NULL, NULL, "Drops any functions below the matched frame."},
     {"relative_percentages", OPT_BOOL, OFF(relative_percentages), CFG, NULL, NULL,
