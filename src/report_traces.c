@@ -10,7 +10,7 @@
  *   text/tabwriter emulation (right-aligned cells, padding 1).
  * raw:    pprof's Profile.String() of the view: samples with all values and
  *   the file's location ids, locations, mappings.
- * comments: every comment, then -add_comment.
+ * comments: every comment (-add_comment is one: the loader adds it).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -814,8 +814,6 @@ int report_raw(struct report *r, struct prof_err *err)
     struct strbuf *o = r->out;
     for (size_t i = 0; i < p->ncomments; i++)
         strbuf_addf(o, "Comment: %s\n", p->comments[i]);
-    if (r->cfg->add_comment && r->cfg->add_comment[0])
-        strbuf_addf(o, "Comment: %s\n", r->cfg->add_comment);
     if (p->doc_url[0])
         strbuf_addf(o, "Doc: %s\n", p->doc_url);
     strbuf_addf(o, "PeriodType: %s %s\n", p->period_type.type, p->period_type.unit);
@@ -939,10 +937,6 @@ int report_comments(struct report *r, struct prof_err *err)
     const struct profile *p = r->prof;
     for (size_t i = 0; i < p->ncomments; i++) {
         strbuf_adds(r->out, p->comments[i]);
-        strbuf_addc(r->out, '\n');
-    }
-    if (r->cfg->add_comment && r->cfg->add_comment[0]) {
-        strbuf_adds(r->out, r->cfg->add_comment);
         strbuf_addc(r->out, '\n');
     }
     return 0;
