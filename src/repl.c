@@ -135,8 +135,8 @@ static const struct opt_more opt_mores[] = {
     {"relative_percentages", "Without it, percentages are of the whole profile even when focus or\n"
                              "ignore removed samples, so filtered views can be compared with the whole."},
     {"sample_index", "A profile has one value per sample type (e.g. samples and cpu time).\n"
-                     "sample_index=i selects the i-th (from 0), sample_index=name selects by name.\n"
-                     "Typing a sample type's name alone selects it too."},
+                     "sample_index=i selects the i-th, counting from 0.  A sample type's name\n"
+                     "alone selects it too; total_NAME and mean_NAME also set mean."},
     {"show", "Keep only the frames matching this regexp in every stack.\n"
              "Function, file and object names are matched."},
     {"show_from", "In every stack, drop the frames above (calling) the highest frame matching\n"
@@ -204,8 +204,9 @@ const char *repl_command_help(const char *name)
         break;
     case U_TEXT:
         strbuf_addf(&sb, "  Usage:\n    %s [n] [focus_regex]* [-ignore_regex]* [-cum] [>file]\n", n);
-        add_lines(&sb, "    ", "Show at most n entries (top and text show 10 unless nodecount is set).\n"
-                               "Keep samples matching any focus_regex, drop those matching an ignore_regex.\n"
+        add_lines(&sb, "    ", strcmp(n, "tree") ? "Show at most n entries (default 10 in the shell, unless nodecount is set)."
+                                               : "Show at most n entries (default 80).");
+        add_lines(&sb, "    ", "Keep samples matching any focus_regex, drop those matching an ignore_regex.\n"
                                "-cum sorts by cumulative value.\n"
                                "Write the report to file instead of the terminal.");
         break;
@@ -900,6 +901,37 @@ static int report_in_child(struct repl *r, const char *cmd, const char *arg, con
     return 0;
 }
 
+/*
+ * Deliver a report.  A text report for the terminal goes out in slices, so
+ * that Ctrl-C stops a long one (a blocked write is not interrupted otherwise).
+ * Returns 1 when interrupted, else as output_emit().
+ */
+static int emit(struct repl *r, const struct prof_cmd *cmd, const struct prof_config *cfg, struct strbuf *sb,
+                struct prof_err *err)
+{
+    if (!r->tty || cfg->output[0] || (cmd->flags & (CMD_BINARY | CMD_VIEWER)))
+        return output_emit(cmd, cfg, sb, true, err);
+    const size_t slice = 1 << 16;
+    struct strbuf part = STRBUF_INIT;
+    int rc = 0;
+    size_t off = 0;
+    do {
+        if (interrupted) {
+            rc = 1;
+            break;
+        }
+        size_t n = sb->len - off < slice ? sb->len - off : slice;
+        strbuf_reset(&part);
+        strbuf_add(&part, sb->buf + off, n);
+        rc = output_emit(cmd, cfg, &part, true, err);
+        off += n;
+    } while (rc == 0 && off < sb->len);
+    strbuf_release(&part);
+    if (rc == 0 && interrupted)
+        rc = 1;
+    return rc;
+}
+
 static void run_report(struct repl *r, const struct prof_cmd *cmd, const char *arg, const struct prof_config *cfg)
 {
     struct strbuf sb = STRBUF_INIT;
@@ -911,15 +943,14 @@ static void run_report(struct repl *r, const struct prof_cmd *cmd, const char *a
     else
         rc = report_run(r->p, cfg, cmd->name, arg, &sb, &r->scratch, &err);
     arena_reset(&r->scratch);
-    if (rc == 1) {
+    if (rc == 0)
+        rc = emit(r, cmd, cfg, &sb, &err);
+    if (rc == 1 || (rc && interrupted)) {
+        fflush(stdout);
+        fputc('\n', stderr); /* after the terminal's ^C */
         shell_error(r, "interrupted");
     } else if (rc) {
         shell_error(r, "%s", err.msg);
-    } else if (output_emit(cmd, cfg, &sb, true, &err)) {
-        shell_error(r, "%s", interrupted ? "interrupted" : err.msg);
-    } else if (interrupted) {
-        fflush(stdout);
-        fputc('\n', stderr);
     }
     strbuf_release(&sb);
     fflush(stdout);
@@ -1457,9 +1488,10 @@ static void editor_start(struct repl *r)
     el_set(r->el, EL_SIGNAL, 1);
     el_set(r->el, EL_PROMPT, el_prompt);
     el_set(r->el, EL_HIST, history, r->hist);
-    el_set(r->el, EL_ADDFN, "prof-complete", "Complete a command, option, value or function name", el_complete);
-    el_set(r->el, EL_ADDFN, "prof-cancel", "Cancel the line", el_cancel);
-    el_set(r->el, EL_ADDFN, "prof-suspend", "Suspend prof", el_suspend);
+    /* Wide strings: libedit keeps these pointers (el_set would leak converted copies). */
+    el_wset(r->el, EL_ADDFN, L"prof-complete", L"Complete a command, option, value or function name", el_complete);
+    el_wset(r->el, EL_ADDFN, L"prof-cancel", L"Cancel the line", el_cancel);
+    el_wset(r->el, EL_ADDFN, L"prof-suspend", L"Suspend prof", el_suspend);
     el_set(r->el, EL_BIND, "^I", "prof-complete", NULL);
     el_set(r->el, EL_BIND, "^C", "prof-cancel", NULL);
     el_set(r->el, EL_BIND, "^Z", "prof-suspend", NULL);
@@ -1497,7 +1529,7 @@ static char *editor_read(struct repl *r)
         if (!s) {
             if (count == -1 && e == EINTR)
                 continue;
-            fputc('\n', r->eout);
+            fputc('\n', r->eout); /* after libedit's "^D" */
             fflush(r->eout);
             return NULL;
         }
