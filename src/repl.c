@@ -1150,6 +1150,7 @@ static bool process_line(struct repl *r, const char *input)
     return go_on;
 }
 
+#if HAVE_LIBEDIT
 /* ------------------------------------------------------------------------ */
 /* Completion (TAB): the candidates for the word before the cursor.          */
 
@@ -1327,7 +1328,6 @@ static void complete_line(struct repl *r, const char *line, size_t cur, struct c
     words_free(&before);
 }
 
-#if HAVE_LIBEDIT
 /* ------------------------------------------------------------------------ */
 /* libedit.                                                                  */
 
