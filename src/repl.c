@@ -61,7 +61,8 @@ struct cmd_usage {
 
 /* Sorted by name, one per command of the command table. */
 static const struct cmd_usage cmd_usages[] = {
-    {"callgrind", U_GRAPH, "The output is for callgrind_annotate or KCachegrind; it goes to a file in the shell."},
+    {"callgrind", U_GRAPH,
+     "The output is for callgrind_annotate or KCachegrind; it goes to a file in the shell."},
     {"comments", U_NONE, NULL},
     {"disasm", U_SYMBOL, "Needs the profiled binary and objdump."},
     {"dot", U_GRAPH, NULL},
@@ -173,7 +174,8 @@ static const struct cmd_usage *usage_find(const char *name)
 
 static const char *opt_more_find(const char *name)
 {
-    const struct opt_more *m = bsearch(name, opt_mores, PROF_ARRAY_LEN(opt_mores), sizeof(opt_mores[0]), by_name);
+    const struct opt_more *m =
+        bsearch(name, opt_mores, PROF_ARRAY_LEN(opt_mores), sizeof(opt_mores[0]), by_name);
     return m ? m->text : NULL;
 }
 
@@ -204,50 +206,60 @@ const char *repl_command_help(const char *name)
         break;
     case U_TEXT:
         strbuf_addf(&sb, "  Usage:\n    %s [n] [focus_regex]* [-ignore_regex]* [-cum] [>file]\n", n);
-        add_lines(&sb, "    ", strcmp(n, "tree") ? "Show at most n entries (default 10 in the shell, unless nodecount is set)."
-                                               : "Show at most n entries (default 80).");
-        add_lines(&sb, "    ", "Keep samples matching any focus_regex, drop those matching an ignore_regex.\n"
-                               "-cum sorts by cumulative value.\n"
-                               "Write the report to file instead of the terminal.");
+        add_lines(&sb, "    ",
+                  strcmp(n, "tree")
+                      ? "Show at most n entries (default 10 in the shell, unless nodecount is set)."
+                      : "Show at most n entries (default 80).");
+        add_lines(&sb, "    ",
+                  "Keep samples matching any focus_regex, drop those matching an ignore_regex.\n"
+                  "-cum sorts by cumulative value.\n"
+                  "Write the report to file instead of the terminal.");
         break;
     case U_GRAPH:
         strbuf_addf(&sb, "  Usage:\n    %s [n] [focus_regex]* [-ignore_regex]* [>file]\n", n);
-        add_lines(&sb, "    ", "Show at most n nodes (default 80).\n"
-                               "Keep samples matching any focus_regex, drop those matching an ignore_regex.\n"
-                               "Write the report to file.");
+        add_lines(&sb, "    ",
+                  "Show at most n nodes (default 80).\n"
+                  "Keep samples matching any focus_regex, drop those matching an ignore_regex.\n"
+                  "Write the report to file.");
         break;
     case U_VIEW:
         strbuf_addf(&sb, "  Usage:\n    %s [n] [focus_regex]* [-ignore_regex]*\n", n);
-        add_lines(&sb, "    ", "Show at most n nodes (default 80).\n"
-                               "Keep samples matching any focus_regex, drop those matching an ignore_regex.");
+        add_lines(&sb, "    ",
+                  "Show at most n nodes (default 80).\n"
+                  "Keep samples matching any focus_regex, drop those matching an ignore_regex.");
         break;
     case U_SYMBOL:
         strbuf_addf(&sb, "  Usage:\n    %s func_regex|address [focus_regex]* [-ignore_regex]* [>file]\n", n);
-        add_lines(&sb, "    ", "Show the functions matching func_regex, or the one containing the address.\n"
-                               "Keep samples matching any focus_regex, drop those matching an ignore_regex.\n"
-                               "Write the report to file instead of the terminal.");
+        add_lines(&sb, "    ",
+                  "Show the functions matching func_regex, or the one containing the address.\n"
+                  "Keep samples matching any focus_regex, drop those matching an ignore_regex.\n"
+                  "Write the report to file instead of the terminal.");
         break;
     case U_PEEK:
         strbuf_addf(&sb, "  Usage:\n    %s func_regex [focus_regex]* [-ignore_regex]* [>file]\n", n);
-        add_lines(&sb, "    ", "Show the callers and callees of the functions matching func_regex.\n"
-                               "Keep samples matching any focus_regex, drop those matching an ignore_regex.\n"
-                               "Write the report to file instead of the terminal.");
+        add_lines(&sb, "    ",
+                  "Show the callers and callees of the functions matching func_regex.\n"
+                  "Keep samples matching any focus_regex, drop those matching an ignore_regex.\n"
+                  "Write the report to file instead of the terminal.");
         break;
     case U_WEBLIST:
         strbuf_addf(&sb, "  Usage:\n    %s func_regex|address [focus_regex]* [-ignore_regex]*\n", n);
-        add_lines(&sb, "    ", "Show the functions matching func_regex, or the one containing the address.\n"
-                               "Keep samples matching any focus_regex, drop those matching an ignore_regex.");
+        add_lines(&sb, "    ",
+                  "Show the functions matching func_regex, or the one containing the address.\n"
+                  "Keep samples matching any focus_regex, drop those matching an ignore_regex.");
         break;
     case U_TAGS:
         strbuf_addf(&sb, "  Usage:\n    %s [tag_regex]* [-tag_regex]* [>file]\n", n);
-        add_lines(&sb, "    ", "Keep samples whose labels match any tag_regex (tagfocus), drop those\n"
-                               "matching a -tag_regex (tagignore).\n"
-                               "Write the report to file instead of the terminal.");
+        add_lines(&sb, "    ",
+                  "Keep samples whose labels match any tag_regex (tagfocus), drop those\n"
+                  "matching a -tag_regex (tagignore).\n"
+                  "Write the report to file instead of the terminal.");
         break;
     case U_ALL:
         strbuf_addf(&sb, "  Usage:\n    %s [focus_regex]* [-ignore_regex]* [>file]\n", n);
-        add_lines(&sb, "    ", "Keep samples matching any focus_regex, drop those matching an ignore_regex.\n"
-                               "Write the report to file instead of the terminal.");
+        add_lines(&sb, "    ",
+                  "Keep samples matching any focus_regex, drop those matching an ignore_regex.\n"
+                  "Write the report to file instead of the terminal.");
         break;
     }
     if (u->more)
@@ -297,7 +309,10 @@ static const char *builtin_help(const char *name)
 /* ------------------------------------------------------------------------ */
 /* Go-compatible text helpers.                                               */
 
-static bool is_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; }
+static bool is_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
 
 /* Trimmed copy of s[0..n). */
 static char *trim_dup(const char *s, size_t n)
@@ -366,14 +381,29 @@ static void add_quoted(struct strbuf *sb, const char *s)
         if (c < 0x80) {
             const char *esc = NULL;
             switch (c) {
-            case '\a': esc = "\\a"; break;
-            case '\b': esc = "\\b"; break;
-            case '\f': esc = "\\f"; break;
-            case '\n': esc = "\\n"; break;
-            case '\r': esc = "\\r"; break;
-            case '\t': esc = "\\t"; break;
-            case '\v': esc = "\\v"; break;
-            default: break;
+            case '\a':
+                esc = "\\a";
+                break;
+            case '\b':
+                esc = "\\b";
+                break;
+            case '\f':
+                esc = "\\f";
+                break;
+            case '\n':
+                esc = "\\n";
+                break;
+            case '\r':
+                esc = "\\r";
+                break;
+            case '\t':
+                esc = "\\t";
+                break;
+            case '\v':
+                esc = "\\v";
+                break;
+            default:
+                break;
             }
             if (esc)
                 strbuf_adds(sb, esc);
@@ -465,10 +495,10 @@ struct repl {
     const struct profile *p;
     struct prof_config cfg; /* the session's settings */
     struct arena scratch;
-    bool tty;      /* standard input is a terminal: prompt, editing, cancellable reports */
+    bool tty; /* standard input is a terminal: prompt, editing, cancellable reports */
     bool fork_reports;
-    bool color;    /* errors in red */
-    FILE *eout;    /* where the prompt and the editor write */
+    bool color; /* errors in red */
+    FILE *eout; /* where the prompt and the editor write */
 
     /* function names for completion, built on first use */
     char **fnames; /* regexp-quoted, sorted, unique */
@@ -559,7 +589,10 @@ static void greet(struct repl *r)
 
 static void *field_of(struct prof_config *c, const struct prof_opt *o) { return (char *)c + o->offset; }
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
 
 static void sample_type_list(const struct profile *p, struct strbuf *sb, const char *sep)
 {
@@ -648,7 +681,10 @@ static const struct prof_opt *shell_opt(const char *name)
     return NULL;
 }
 
-static bool opt_is_boolish(const struct prof_opt *o) { return o->type == OPT_BOOL || (o->flags & OPTF_CHOICE); }
+static bool opt_is_boolish(const struct prof_opt *o)
+{
+    return o->type == OPT_BOOL || (o->flags & OPTF_CHOICE);
+}
 
 static void set_option(struct repl *r, const struct prof_opt *o, const char *value)
 {
@@ -698,7 +734,8 @@ static void set_option(struct repl *r, const struct prof_opt *o, const char *val
         long long v;
         int rc = go_parse_dec(value, 64, &v);
         if (rc)
-            shell_error(r, "strconv.Atoi: parsing %s: %s", q.buf, rc == -2 ? "value out of range" : "invalid syntax");
+            shell_error(r, "strconv.Atoi: parsing %s: %s", q.buf,
+                        rc == -2 ? "value out of range" : "invalid syntax");
         else
             *(int *)f = v > INT_MAX ? INT_MAX : v < INT_MIN ? INT_MIN : (int)v;
         break;
@@ -932,7 +969,8 @@ static int emit(struct repl *r, const struct prof_cmd *cmd, const struct prof_co
     return rc;
 }
 
-static void run_report(struct repl *r, const struct prof_cmd *cmd, const char *arg, const struct prof_config *cfg)
+static void run_report(struct repl *r, const struct prof_cmd *cmd, const char *arg,
+                       const struct prof_config *cfg)
 {
     struct strbuf sb = STRBUF_INIT;
     struct prof_err err = {0};
@@ -1212,9 +1250,10 @@ static void function_cands(struct repl *r, const char *word, struct cands *c)
                 cands_add(c, r->fnames[i]);
 }
 
-static const char *const unit_names[] = {"minimum", "auto", "ns", "us", "ms", "s", "hrs", "B", "kB", "MB", "GB", "TB",
-                                         "PB", "nanoseconds", "microseconds", "milliseconds", "seconds",
-                                         "bytes", "kilobytes", "megabytes", "gigabytes", "terabytes", "petabytes"};
+static const char *const unit_names[] = {
+    "minimum", "auto",  "ns",        "us",        "ms",        "s",           "hrs",          "B",
+    "kB",      "MB",    "GB",        "TB",        "PB",        "nanoseconds", "microseconds", "milliseconds",
+    "seconds", "bytes", "kilobytes", "megabytes", "gigabytes", "terabytes",   "petabytes"};
 
 /* Values of option o starting with word. */
 static void value_cands(struct repl *r, const struct prof_opt *o, const char *word, struct cands *c)
@@ -1489,7 +1528,8 @@ static void editor_start(struct repl *r)
     el_set(r->el, EL_PROMPT, el_prompt);
     el_set(r->el, EL_HIST, history, r->hist);
     /* Wide strings: libedit keeps these pointers (el_set would leak converted copies). */
-    el_wset(r->el, EL_ADDFN, L"prof-complete", L"Complete a command, option, value or function name", el_complete);
+    el_wset(r->el, EL_ADDFN, L"prof-complete", L"Complete a command, option, value or function name",
+            el_complete);
     el_wset(r->el, EL_ADDFN, L"prof-cancel", L"Cancel the line", el_cancel);
     el_wset(r->el, EL_ADDFN, L"prof-suspend", L"Suspend prof", el_suspend);
     el_set(r->el, EL_BIND, "^I", "prof-complete", NULL);
