@@ -36,6 +36,40 @@ int profile_check(const struct profile *p, struct prof_err *err)
     return 0;
 }
 
+void profile_intern_stacks(struct profile *p)
+{
+    /* Open addressing over (hash, sample index of the first equal stack). */
+    size_t cap = 16;
+    while (cap < p->nsamples * 2)
+        cap *= 2;
+    uint64_t *hs = xmalloc(cap * sizeof(*hs));
+    uint32_t *first = xmalloc(cap * sizeof(*first));
+    memset(first, 0xff, cap * sizeof(*first));
+    uint32_t n = 0;
+    for (size_t i = 0; i < p->nsamples; i++) {
+        struct prof_sample *s = &p->samples[i];
+        uint64_t h = hash_bytes(HASH_SEED, s->locs, s->nlocs * sizeof(uint32_t)) ^ s->nlocs;
+        for (size_t k = h & (cap - 1);; k = (k + 1) & (cap - 1)) {
+            if (first[k] == UINT32_MAX) {
+                hs[k] = h;
+                first[k] = (uint32_t)i;
+                s->stack = n++;
+                break;
+            }
+            const struct prof_sample *f = &p->samples[first[k]];
+            if (hs[k] == h && f->nlocs == s->nlocs &&
+                (s->nlocs == 0 || memcmp(f->locs, s->locs, s->nlocs * sizeof(uint32_t)) == 0)) {
+                s->stack = f->stack;
+                s->locs = f->locs;
+                break;
+            }
+        }
+    }
+    p->nstacks = n;
+    free(hs);
+    free(first);
+}
+
 void profile_free(struct profile **pp)
 {
     if (!*pp)

@@ -119,6 +119,13 @@ struct profile *profile_decode_bytes(struct prof_bytes *b, struct prof_err *err)
 /** Check the decoded profile like pprof's CheckValid, and more.  -1 + err on failure. */
 int profile_check(const struct profile *p, struct prof_err *err);
 
+/**
+ * Give equal location sequences one stack id and one shared array: sets every
+ * sample's stack (and locs, to the first equal array) and p->nstacks.  For
+ * loaders that build samples without interning them as they go.
+ */
+void profile_intern_stacks(struct profile *p);
+
 /** Free the profile and set *pp to NULL. */
 void profile_free(struct profile **pp);
 
