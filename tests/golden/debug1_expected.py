@@ -1,0 +1,254 @@
+#!/usr/bin/env python3
+"""Expected output for a Go ?debug=1 text profile, with function names.
+
+    debug1_expected.py [PPROF ARGS...] FILE      (run from testdata/, TZ=UTC)
+
+pprof ignores the '#' comment lines of Go's debug=1 text and reports every
+frame as <unknown>; prof names the frames from them (see src/legacy.c).  The
+expected output is pprof's own report of the same profile with the names
+filled in:
+
+ 1. `go tool pprof -raw -symbolize=none FILE` gives pprof's parse of the text:
+    sample types, period, every sample's values, locations and numeric
+    labels, every location's address and mapping, the mappings.
+ 2. The comment lines name the locations: "#<TAB>0x<pc><TAB>func+0x<off>
+    <TAB>file:line", innermost first, after each sample; a location whose
+    address is <pc> gets the lines of the first block naming it (one line per
+    consecutive comment with that pc: inlined frames; the same function again
+    starts another frame, so it is not added).  Functions are keyed by
+    (name, file).
+ 3. That profile is written as gzipped profile.proto, with the drop_frames /
+    keep_frames pprof gives a legacy profile of these sample types, and
+    `go tool pprof PPROF ARGS -symbolize=none` on it prints the expected
+    report (stdout); its status is the expected status.
+
+Only the standard library is used.  The profile file is written to a
+temporary directory and removed.
+"""
+import gzip
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+ALLOC_RX = "|".join([
+    "calloc", "cfree", "malloc", "free", "memalign", "do_memalign", "(__)?posix_memalign", "pvalloc",
+    "valloc", "realloc", "tcmalloc::.*", "tc_calloc", "tc_cfree", "tc_malloc", "tc_free", "tc_memalign",
+    "tc_posix_memalign", "tc_pvalloc", "tc_valloc", "tc_realloc", "tc_new", "tc_delete", "tc_newarray",
+    "tc_deletearray", "tc_new_nothrow", "tc_newarray_nothrow", "malloc_zone_malloc", "malloc_zone_calloc",
+    "malloc_zone_valloc", "malloc_zone_realloc", "malloc_zone_memalign", "malloc_zone_free", r"runtime\..*",
+    "BaseArena::.*", "(::)?do_malloc_no_errno", "(::)?do_malloc_pages", "(::)?do_malloc",
+    "DoSampledAllocation", "MallocedMemBlock::MallocedMemBlock", "_M_allocate", "__builtin_(vec_)?delete",
+    "__builtin_(vec_)?new", "__gnu_cxx::new_allocator::allocate", "__libc_malloc",
+    "__malloc_alloc_template::allocate", "allocate", "cpp_alloc", r"operator new(\[\])?",
+    "simple_alloc::allocate"])
+ALLOC_SKIP_RX = r"runtime\.panic|runtime\.reflectcall|runtime\.call[0-9]*"
+CPU_RX = "ProfileData::Add|ProfileData::prof_handler|CpuProfiler::prof_handler|__pthread_sighandler|__restore"
+LOCK_RX = "|".join([
+    "RecordLockProfileData", "(base::)?RecordLockProfileData.*", "(base::)?SubmitMutexProfileData.*",
+    "(base::)?SubmitSpinLockProfileData.*", "(base::Mutex::)?AwaitCommon.*", "(base::Mutex::)?Unlock.*",
+    "(base::Mutex::)?UnlockSlow.*", "(base::Mutex::)?ReaderUnlock.*", "(base::MutexLock::)?~MutexLock.*",
+    "(Mutex::)?AwaitCommon.*", "(Mutex::)?Unlock.*", "(Mutex::)?UnlockSlow.*", "(Mutex::)?ReaderUnlock.*",
+    "(MutexLock::)?~MutexLock.*", "(SpinLock::)?Unlock.*", "(SpinLock::)?SlowUnlock.*",
+    "(SpinLockHolder::)?~SpinLockHolder.*"])
+
+
+def frame_rx(types):
+    heap = [["allocations", "size"], ["objects", "space"], ["inuse_objects", "inuse_space"],
+            ["alloc_objects", "alloc_space"], ["alloc_objects", "alloc_space", "inuse_objects", "inuse_space"]]
+    if types in heap:
+        return ALLOC_RX, ALLOC_SKIP_RX
+    if types == ["contentions", "delay"]:
+        return LOCK_RX, ""
+    return CPU_RX, ""
+
+
+def pprof(args):
+    return subprocess.run(["go", "tool", "pprof"] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def parse_raw(text):
+    """pprof's -raw dump -> dict."""
+    prof = {"samples": [], "locations": {}, "mappings": [], "period_type": ("", ""), "period": 0}
+    section = None
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        l = lines[i]
+        i += 1
+        if l.startswith("PeriodType: "):
+            parts = l[len("PeriodType: "):].split(" ")
+            prof["period_type"] = (parts[0], parts[1] if len(parts) > 1 else "")
+        elif l.startswith("Period: "):
+            prof["period"] = int(l[len("Period: "):])
+        elif l.startswith("Duration: ") or l.startswith("Time: "):
+            raise SystemExit("debug1_expected: unexpected header line: " + l)
+        elif l in ("Samples:", "Locations", "Mappings"):
+            section = l
+            if l == "Samples:":
+                prof["types"] = [t.split("/") for t in lines[i].split()]
+                i += 1
+        elif not l.strip():
+            continue
+        elif section == "Samples:":
+            if ":" in l and not l.strip().startswith(("bytes:", "[")) and re.match(r"^\s*-?\d", l):
+                vals, locs = l.split(":", 1)
+                prof["samples"].append({"values": [int(v) for v in vals.split()],
+                                        "locs": [int(x) for x in locs.split()], "num": []})
+            else:
+                m = re.match(r"^\s*(\w+):\[(.*)\]\s*$", l)
+                if not m:
+                    raise SystemExit("debug1_expected: cannot read sample line: " + l)
+                for v in m.group(2).split():
+                    prof["samples"][-1]["num"].append((m.group(1), int(v)))
+        elif section == "Locations":
+            m = re.match(r"^\s*(\d+): 0x([0-9a-f]+)(?: M=(\d+))?\s*$", l)
+            if not m:
+                raise SystemExit("debug1_expected: cannot read location line (already named?): " + l)
+            prof["locations"][int(m.group(1))] = (int(m.group(2), 16), int(m.group(3) or 0))
+        elif section == "Mappings":
+            m = re.match(r"^(\d+): 0x([0-9a-f]+)/0x([0-9a-f]+)/0x([0-9a-f]+) (\S*) ?(\S*)", l)
+            if not m:
+                raise SystemExit("debug1_expected: cannot read mapping line: " + l)
+            prof["mappings"].append((int(m.group(1)), int(m.group(2), 16), int(m.group(3), 16),
+                                     int(m.group(4), 16), m.group(5), m.group(6)))
+    return prof
+
+
+def comment_names(text):
+    """address -> [(function, file, line)] from the debug=1 comment blocks."""
+    names = {}
+    cur = None  # (address, first function) of the block being read
+    for line in text.split("\n"):
+        if not line.startswith("#"):
+            cur = None
+            continue
+        fields = [f for f in line[1:].split("\t") if f]
+        if len(fields) < 3 or not fields[0].startswith("0x"):
+            cur = None
+            continue
+        try:
+            addr = int(fields[0], 16)
+        except ValueError:
+            cur = None
+            continue
+        fn = re.sub(r"\+0x[0-9a-f]+$", "", fields[1])
+        fl = "\t".join(fields[2:]).strip()
+        m = re.match(r"^(.*):(\d+)$", fl)
+        file, lineno = (m.group(1), int(m.group(2))) if m else (fl, 0)
+        if cur is not None and cur[0] == addr:
+            if fn == cur[1]:
+                cur = None
+                continue
+            names[addr].append((fn, file, lineno))
+            continue
+        if addr in names:
+            cur = None
+            continue
+        names[addr] = [(fn, file, lineno)]
+        cur = (addr, fn)
+    return names
+
+
+# ---- profile.proto writer ----
+
+def varint(v):
+    v &= (1 << 64) - 1
+    out = bytearray()
+    while True:
+        b = v & 0x7F
+        v >>= 7
+        if v:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def field_varint(num, v):
+    return varint(num << 3) + varint(v) if v else b""
+
+
+def field_bytes(num, b):
+    return varint(num << 3 | 2) + varint(len(b)) + b
+
+
+def packed(num, vals):
+    if not vals:
+        return b""
+    return field_bytes(num, b"".join(varint(v) for v in vals))
+
+
+class Strings:
+    def __init__(self):
+        self.table = [""]
+        self.index = {"": 0}
+
+    def __call__(self, s):
+        if s not in self.index:
+            self.index[s] = len(self.table)
+            self.table.append(s)
+        return self.index[s]
+
+
+def encode(prof, names):
+    st = Strings()
+    out = bytearray()
+    types = prof["types"]
+    for t, u in types:
+        out += field_bytes(1, field_varint(1, st(t)) + field_varint(2, st(u)))
+    for s in prof["samples"]:
+        msg = packed(1, s["locs"]) + packed(2, s["values"])
+        for k, v in s["num"]:
+            msg += field_bytes(3, field_varint(1, st(k)) + field_varint(3, v))
+        out += field_bytes(2, msg)
+    for mid, start, limit, off, file, bid in prof["mappings"]:
+        out += field_bytes(3, field_varint(1, mid) + field_varint(2, start) + field_varint(3, limit) +
+                           field_varint(4, off) + field_varint(5, st(file)) + field_varint(6, st(bid)))
+    funcs = {}
+    for lid in sorted(prof["locations"]):
+        addr, mid = prof["locations"][lid]
+        msg = field_varint(1, lid) + field_varint(2, mid) + field_varint(3, addr)
+        for fn, file, lineno in names.get(addr, []):
+            if (fn, file) not in funcs:
+                funcs[(fn, file)] = len(funcs) + 1
+            msg += field_bytes(4, field_varint(1, funcs[(fn, file)]) + field_varint(2, lineno))
+        out += field_bytes(4, msg)
+    for (fn, file), fid in funcs.items():
+        out += field_bytes(5, field_varint(1, fid) + field_varint(2, st(fn)) + field_varint(3, st(fn)) +
+                           field_varint(4, st(file)))
+    drop, keep = frame_rx([t for t, _ in types])
+    out += field_varint(7, st(drop)) + field_varint(8, st(keep))
+    pt, pu = prof["period_type"]
+    out += field_bytes(11, field_varint(1, st(pt)) + field_varint(2, st(pu)))
+    out += field_varint(12, prof["period"])
+    head = bytearray()
+    for s in st.table:
+        head += field_bytes(6, s.encode())
+    return bytes(out + head)
+
+
+def main():
+    if len(sys.argv) < 2:
+        raise SystemExit(__doc__)
+    src, args = sys.argv[-1], sys.argv[1:-1]
+    raw = pprof(["-raw", "-symbolize=none", src])
+    if raw.returncode != 0:
+        sys.stderr.write(raw.stderr.decode())
+        raise SystemExit("debug1_expected: pprof -raw failed")
+    prof = parse_raw(raw.stdout.decode())
+    with open(src, encoding="utf-8", errors="surrogateescape") as f:
+        names = comment_names(f.read())
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "named.pb.gz")
+        with open(path, "wb") as f:
+            f.write(gzip.compress(encode(prof, names)))
+        r = pprof(args + ["-symbolize=none", path])
+    sys.stdout.write(r.stdout.decode())
+    sys.stderr.write(r.stderr.decode())
+    sys.exit(r.returncode)
+
+
+if __name__ == "__main__":
+    main()
