@@ -1727,4 +1727,1110 @@ out:
     return rc;
 }
 
-int report_weblist(struct report *r, struct prof_err *err) { return report_unimplemented(r, err); }
+/* ---- weblist ---- */
+
+/* A set of strings with optional string values (the weblist's name maps). */
+struct strmap {
+    const char **keys; /* owned array of borrowed strings; NULL = empty slot */
+    const char **vals; /* owned array of borrowed strings */
+    uint64_t *hashes;  /* owned */
+    size_t cap, len;
+};
+
+static uint64_t str_hash(const char *s) { return hash_u64(hash_bytes(HASH_SEED, s, strlen(s))); }
+
+static void strmap_release(struct strmap *m)
+{
+    free(m->keys);
+    free(m->vals);
+    free(m->hashes);
+    memset(m, 0, sizeof(*m));
+}
+
+static const char **strmap_slot(struct strmap *m, const char *key, bool insert)
+{
+    if (insert && (m->len + 1) * 2 > m->cap) {
+        size_t ncap = m->cap ? m->cap * 2 : 64;
+        const char **nk = xcalloc(ncap, sizeof(char *)), **nv = xcalloc(ncap, sizeof(char *));
+        uint64_t *nh = xcalloc(ncap, sizeof(uint64_t));
+        for (size_t i = 0; i < m->cap; i++) {
+            if (!m->keys[i])
+                continue;
+            size_t j = m->hashes[i] & (ncap - 1);
+            while (nk[j])
+                j = (j + 1) & (ncap - 1);
+            nk[j] = m->keys[i];
+            nv[j] = m->vals[i];
+            nh[j] = m->hashes[i];
+        }
+        free(m->keys);
+        free(m->vals);
+        free(m->hashes);
+        m->keys = nk;
+        m->vals = nv;
+        m->hashes = nh;
+        m->cap = ncap;
+    }
+    if (!m->cap)
+        return NULL;
+    uint64_t h = str_hash(key);
+    size_t j = h & (m->cap - 1);
+    while (m->keys[j]) {
+        if (m->hashes[j] == h && strcmp(m->keys[j], key) == 0)
+            return &m->vals[j];
+        j = (j + 1) & (m->cap - 1);
+    }
+    if (!insert)
+        return NULL;
+    m->keys[j] = key;
+    m->hashes[j] = h;
+    m->vals[j] = NULL;
+    m->len++;
+    return &m->vals[j];
+}
+
+static void strmap_put(struct strmap *m, const char *key, const char *val) { *strmap_slot(m, key, true) = val; }
+static bool strmap_has(struct strmap *m, const char *key) { return strmap_slot(m, key, false) != NULL; }
+
+/* One frame of an instruction's inlined call stack (pprof's plugin.Frame). */
+struct frame {
+    const char *func, *file; /* arena */
+    int64_t line;
+};
+
+/* An instruction of interest (pprof's instructionInfo). */
+struct wl_inst {
+    uint64_t addr, objaddr;
+    uint64_t length;
+    const char *disasm;  /* "" for a synthesized instruction */
+    const char *file;
+    int64_t line;
+    int64_t flat, cum;
+};
+
+/* An instruction shown under one source line (pprof's sourceInst). */
+struct wl_rec {
+    uint32_t file;         /* index into the file names */
+    int64_t line;
+    uint32_t inst;         /* index into the instructions */
+    const struct frame *callers; /* arena: the inlined callers, outermost first */
+    uint32_t ncallers;
+    const char *func;      /* the frame's function */
+    uint32_t seq;          /* insertion order */
+};
+
+struct wl_val {
+    uint64_t addr;
+    int64_t flat, cum;
+};
+
+struct wl_addr {
+    uint64_t addr;
+    uint32_t loc;            /* view location index */
+    struct objfile *obj;     /* NULL: no object file */
+};
+
+struct weblist {
+    struct report *r;
+    struct objtools tools;
+    bool tools_found;
+    struct strmap interest;  /* function names of interest */
+    struct strmap pretty;    /* system name -> name */
+    struct strmap objects;   /* mapping file -> (const char *)struct objfile *, or NULL */
+    struct u64map addr_idx;  /* address -> index into addrs */
+    struct wl_addr *addrs;   /* owned */
+    size_t naddrs, capaddrs;
+    struct wl_val *vals;     /* owned: the values at each sampled address */
+    size_t nvals, capvals;
+    struct u64map val_idx;   /* address -> index into vals */
+    struct u64map inst_idx;  /* address -> index into insts */
+    struct wl_inst *insts;   /* owned */
+    size_t ninsts, capinsts;
+    struct wl_rec *recs;     /* owned */
+    size_t nrecs, caprecs;
+    const char **fnames;     /* owned array of arena strings */
+    size_t nfnames, capfnames;
+    struct strmap fname_idx; /* file name -> (index + 1) as a pointer-sized integer */
+};
+
+static void wl_value(struct weblist *w, uint64_t addr, int64_t flat, int64_t cum)
+{
+    uint32_t i;
+    if (!u64map_get(&w->val_idx, addr, &i)) {
+        xgrow(&w->vals, &w->capvals, w->nvals + 1, sizeof(struct wl_val));
+        i = (uint32_t)w->nvals++;
+        w->vals[i].addr = addr;
+        w->vals[i].flat = w->vals[i].cum = 0;
+        bool ins;
+        u64map_put(&w->val_idx, addr, i, &ins);
+    }
+    w->vals[i].flat += flat;
+    w->vals[i].cum += cum;
+}
+
+static struct objfile *wl_object(struct weblist *w, const struct prof_mapping *m)
+{
+    const char **slot = strmap_slot(&w->objects, m->file, false);
+    if (slot)
+        return (struct objfile *)(uintptr_t)*slot;
+    struct objfile *of = arena_alloc(w->r->a, sizeof(*of));
+    const char *why;
+    if (obj_open(w->r->a, m, of, &why))
+        of = NULL;
+    strmap_put(&w->objects, m->file, (const char *)(uintptr_t)of);
+    return of;
+}
+
+static void wl_interest(struct weblist *w, uint64_t addr, uint32_t li, uint32_t k)
+{
+    const struct view_loc *vl = &w->r->in.locs[li];
+    const struct prof_function *fn = vl->lines[k].fn;
+    if (!fn)
+        return;
+    strmap_put(&w->interest, fn->name, "");
+    strmap_put(&w->interest, fn->system_name, "");
+    uint32_t idx;
+    if (u64map_get(&w->addr_idx, addr, &idx))
+        return;
+    xgrow(&w->addrs, &w->capaddrs, w->naddrs + 1, sizeof(struct wl_addr));
+    struct wl_addr *wa = &w->addrs[w->naddrs];
+    wa->addr = addr;
+    wa->loc = li;
+    wa->obj = NULL;
+    if (vl->loc && vl->loc->mapping != PROF_NONE)
+        wa->obj = wl_object(w, &w->r->prof->mappings[vl->loc->mapping]);
+    bool ins;
+    u64map_put(&w->addr_idx, addr, (uint32_t)w->naddrs, &ins);
+    w->naddrs++;
+}
+
+static const char *canonical_file(struct arena *a, const char *f)
+{
+    if (strncmp(f, "/proc/self/cwd/", 15) == 0)
+        f += 15;
+    if (strncmp(f, "./", 2) == 0)
+        f += 2;
+    return path_clean(a, f);
+}
+
+static uint32_t wl_inst_add(struct weblist *w, const struct wl_inst *x)
+{
+    uint32_t i;
+    if (u64map_get(&w->inst_idx, x->addr, &i)) {
+        w->insts[i] = *x;
+        return i;
+    }
+    xgrow(&w->insts, &w->capinsts, w->ninsts + 1, sizeof(struct wl_inst));
+    i = (uint32_t)w->ninsts++;
+    w->insts[i] = *x;
+    bool ins;
+    u64map_put(&w->inst_idx, x->addr, i, &ins);
+    return i;
+}
+
+/* pprof's addStack: record the instruction under every frame of interest. */
+static void wl_add_stack(struct weblist *w, uint32_t inst, const struct frame *fr, size_t n)
+{
+    struct arena *a = w->r->a;
+    for (size_t i = 0; i < n; i++) {
+        if (!strmap_has(&w->interest, fr[i].func))
+            continue;
+        const char *fname = canonical_file(a, fr[i].file);
+        const char **slot = strmap_slot(&w->fname_idx, fname, false);
+        uint32_t fi;
+        if (slot) {
+            fi = (uint32_t)((uintptr_t)*slot - 1);
+        } else {
+            xgrow(&w->fnames, &w->capfnames, w->nfnames + 1, sizeof(char *));
+            fi = (uint32_t)w->nfnames;
+            w->fnames[w->nfnames++] = fname;
+            strmap_put(&w->fname_idx, fname, (const char *)(uintptr_t)(fi + 1));
+        }
+        struct frame *callers = arena_alloc(a, (i + 1) * sizeof(struct frame));
+        for (size_t j = 0; j < i; j++)
+            callers[j] = fr[i - 1 - j];
+        xgrow(&w->recs, &w->caprecs, w->nrecs + 1, sizeof(struct wl_rec));
+        struct wl_rec *rec = &w->recs[w->nrecs];
+        rec->file = fi;
+        rec->line = fr[i].line;
+        rec->inst = inst;
+        rec->callers = callers;
+        rec->ncallers = (uint32_t)i;
+        rec->func = fr[i].func;
+        rec->seq = (uint32_t)w->nrecs;
+        w->nrecs++;
+    }
+}
+
+/* One frame of symbolizer output (pprof's readFrame of addr2liner and
+ * llvmSymbolizer); false for a frame without any information. */
+static bool parse_frame(struct arena *a, const char *fn, char *fl, bool llvm, struct frame *out)
+{
+    out->func = strcmp(fn, "??") == 0 ? "" : arena_strdup(a, fn);
+    out->line = 0;
+    if (strcmp(fl, "??:0") == 0 || (llvm && strcmp(fl, "??:0:0") == 0)) {
+        fl = (char *)"";
+    } else if (llvm) {
+        /* file, file:line or file:line:column; anything else is kept whole. */
+        char *c1 = strchr(fl, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+        if (c1 && (!c2 || !strchr(c2 + 1, ':'))) {
+            char *endp;
+            if (c2)
+                *c2 = 0;
+            long v = strtol(c1 + 1, &endp, 10);
+            if (c1[1] && *endp == 0)
+                out->line = v;
+            *c1 = 0;
+        }
+    } else {
+        char *c = strrchr(fl, ':');
+        if (c) {
+            char *disc = strstr(fl, " (discriminator");
+            if (disc && disc > fl && disc > c)
+                *disc = 0;
+            char *endp;
+            long v = strtol(c + 1, &endp, 10);
+            if (c[1] && *endp == 0) {
+                out->line = v;
+                *c = 0;
+            }
+        }
+    }
+    out->file = arena_strdup(a, fl);
+    return out->func[0] || out->file[0] || out->line;
+}
+
+struct nm_sym {
+    uint64_t addr, size;
+    const char *name;
+    bool data;
+};
+
+static int cmp_nm_sym(const void *pa, const void *pb)
+{
+    const struct nm_sym *a = pa, *b = pb;
+    return a->addr < b->addr ? -1 : a->addr > b->addr;
+}
+
+/* Without llvm-symbolizer and addr2line, pprof names addresses from the
+ * symbol table alone (its addr2LinerNM): one frame with just the function. */
+static void nm_frames(struct weblist *w, const char *config, const char *file, const uint64_t *addrs, size_t n,
+                      struct frame **frames, size_t *nframes, bool *ok)
+{
+    struct arena *a = w->r->a;
+    const char *nm = find_exe(a, config, "nm", "llvm-nm");
+    if (!nm)
+        nm = find_exe(a, config, "nm", "nm");
+    if (!nm)
+        nm = look_path(a, "nm"); /* pprof's default when no nm was found */
+    *ok = false;
+    if (!nm)
+        return;
+    char *argv[] = {(char *)nm, (char *)"--numeric-sort", (char *)"--print-size", (char *)"--format=posix",
+                    (char *)file, NULL};
+    char *out;
+    size_t len;
+    const char *why;
+    if (run_capture(a, argv, &out, &len, &why))
+        return;
+    *ok = true;
+    size_t cap = 1;
+    for (size_t i = 0; i < len; i++)
+        cap += out[i] == '\n';
+    struct nm_sym *syms = arena_alloc(a, cap * sizeof(*syms));
+    size_t ns = 0;
+    for (char *p = out; p < out + len;) {
+        char *nl = memchr(p, '\n', (size_t)(out + len - p));
+        if (nl)
+            *nl = 0;
+        char *line = p;
+        p = nl ? nl + 1 : out + len;
+        while (*line == ' ' || *line == '\t')
+            line++;
+        char *f[5];
+        size_t nf = 0;
+        for (char *q = line; nf < 5;) {
+            f[nf++] = q;
+            char *sp = strchr(q, ' ');
+            if (!sp)
+                break;
+            *sp = 0;
+            q = sp + 1;
+        }
+        if (nf != 4)
+            continue;
+        char *e1, *e2;
+        uint64_t ad = strtoull(f[2], &e1, 16), sz = strtoull(f[3], &e2, 16);
+        if (!f[2][0] || *e1 || !f[3][0] || *e2)
+            continue;
+        syms[ns].addr = ad;
+        syms[ns].size = sz;
+        syms[ns].name = f[0];
+        syms[ns].data = strpbrk(f[1], "bBdDrRvVW") != NULL;
+        ns++;
+    }
+    qsort(syms, ns, sizeof(*syms), cmp_nm_sym);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t ad = addrs[i];
+        if (ns == 0 || ad < syms[0].addr || ad >= syms[ns - 1].addr + syms[ns - 1].size)
+            continue;
+        size_t lo = 0, hi = ns;
+        while (lo + 1 < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (ad == syms[mid].addr) {
+                lo = mid;
+                break;
+            } else if (ad > syms[mid].addr) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        if (syms[lo].data && ad >= syms[lo].addr + syms[lo].size)
+            continue;
+        struct frame *fr = arena_alloc(a, sizeof(struct frame));
+        fr->func = syms[lo].name;
+        fr->file = "";
+        fr->line = 0;
+        frames[i] = fr;
+        nframes[i] = 1;
+    }
+}
+
+/* Inlined frames of object addresses (pprof's SourceLine), from
+ * llvm-symbolizer or else addr2line, run once per batch of addresses.
+ * *ok is false when no symbolizer could be run: the caller then uses
+ * objdump's own line information, as pprof does. */
+static void symbolize_frames(struct weblist *w, const char *file, const uint64_t *addrs, size_t n,
+                             struct frame **frames, size_t *nframes, bool *ok)
+{
+    struct arena *a = w->r->a;
+    const char *config = w->r->cfg->tools && w->r->cfg->tools[0] ? w->r->cfg->tools : getenv("PPROF_TOOLS");
+    if (!config)
+        config = "";
+    /* As pprof's binutils: with neither tool on the tool path, names come from
+     * nm alone; otherwise llvm-symbolizer runs (from the tool path, else from
+     * $PATH), and addr2line when llvm-symbolizer cannot be started. */
+    const char *llvm_sym = find_exe(a, config, "llvm-symbolizer", "llvm-symbolizer");
+    const char *a2l = find_exe(a, config, "addr2line", "addr2line");
+    for (size_t i = 0; i < n; i++) {
+        frames[i] = NULL;
+        nframes[i] = 0;
+    }
+    if (!llvm_sym && !a2l) {
+        nm_frames(w, config, file, addrs, n, frames, nframes, ok);
+        return;
+    }
+    if (!llvm_sym)
+        llvm_sym = look_path(a, "llvm-symbolizer");
+    if (!a2l)
+        a2l = look_path(a, "addr2line");
+    const char *exe = llvm_sym ? llvm_sym : a2l;
+    bool llvm = llvm_sym != NULL;
+    *ok = exe != NULL;
+    if (!exe)
+        return;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && j - i < 1024)
+            j++;
+        char **argv = arena_alloc(a, (j - i + 8) * sizeof(char *));
+        size_t k = 0;
+        argv[k++] = (char *)exe;
+        if (llvm) {
+            argv[k++] = arena_printf(a, "--obj=%s", file);
+            argv[k++] = (char *)"--inlining";
+            argv[k++] = (char *)"-demangle=false";
+        } else {
+            argv[k++] = (char *)"-a";
+            argv[k++] = (char *)"-f";
+            argv[k++] = (char *)"-i";
+            argv[k++] = (char *)"-e";
+            argv[k++] = (char *)file;
+        }
+        for (size_t q = i; q < j; q++)
+            argv[k++] = arena_printf(a, "%#" PRIx64, addrs[q]);
+        argv[k] = NULL;
+        char *out;
+        size_t len;
+        const char *why;
+        if (run_capture(a, argv, &out, &len, &why)) {
+            *ok = false;
+            return;
+        }
+        /* Lines, then frames as (function, file:line) pairs: llvm-symbolizer
+         * ends each address with an empty line, addr2line starts each with
+         * the address. */
+        size_t nl_count = 1;
+        for (size_t q = 0; q < len; q++)
+            nl_count += out[q] == '\n';
+        char **lines = arena_alloc(a, nl_count * sizeof(char *));
+        size_t nlines = 0;
+        for (char *p = out; p < out + len;) {
+            char *nl = memchr(p, '\n', (size_t)(out + len - p));
+            if (nl)
+                *nl = 0;
+            char *e = p + strlen(p);
+            while (e > p && e[-1] == '\r')
+                *--e = 0;
+            lines[nlines++] = p;
+            p = nl ? nl + 1 : out + len;
+        }
+        size_t q = i, li = 0;
+        while (q < j && li < nlines) {
+            if (!llvm) {
+                if (strncmp(lines[li], "0x", 2) != 0) {
+                    li++;
+                    continue;
+                }
+                li++;
+            }
+            size_t cap = 4, cnt = 0;
+            struct frame *fr = arena_alloc(a, cap * sizeof(struct frame));
+            while (li < nlines) {
+                if (llvm && !lines[li][0]) {
+                    li++;
+                    break;
+                }
+                if (!llvm && strncmp(lines[li], "0x", 2) == 0)
+                    break;
+                if (li + 1 >= nlines) {
+                    li++;
+                    break;
+                }
+                struct frame f;
+                if (parse_frame(a, lines[li], lines[li + 1], llvm, &f)) {
+                    if (cnt == cap) {
+                        struct frame *nf = arena_alloc(a, 2 * cap * sizeof(struct frame));
+                        memcpy(nf, fr, cnt * sizeof(struct frame));
+                        fr = nf;
+                        cap *= 2;
+                    }
+                    fr[cnt++] = f;
+                }
+                li += 2;
+            }
+            frames[q] = fr;
+            nframes[q] = cnt;
+            q++;
+        }
+        i = j;
+    }
+}
+
+static int cmp_u64(const void *pa, const void *pb)
+{
+    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+    return a < b ? -1 : a > b;
+}
+
+static int cmp_val(const void *pa, const void *pb)
+{
+    const struct wl_val *a = pa, *b = pb;
+    return a->addr < b->addr ? -1 : a->addr > b->addr;
+}
+
+struct wl_range {
+    uint64_t begin, end;
+    struct objfile *obj;
+    const struct prof_mapping *m;
+    int64_t score;
+};
+
+static int cmp_range(const void *pa, const void *pb)
+{
+    const struct wl_range *a = pa, *b = pb;
+    if (a->score != b->score)
+        return a->score > b->score ? -1 : 1;
+    return a->begin < b->begin ? -1 : a->begin > b->begin;
+}
+
+static int64_t wl_flat_at(struct weblist *w, uint64_t addr)
+{
+    uint32_t i;
+    return u64map_get(&w->val_idx, addr, &i) ? w->vals[i].flat : 0;
+}
+
+/* Disassemble one address range and record its instructions (pprof's expandAddresses). */
+static void wl_range_insts(struct weblist *w, const struct wl_range *rg)
+{
+    struct report *r = w->r;
+    struct arena *a = r->a;
+    uint64_t ob, oe;
+    if (!obj_addr(a, rg->obj, rg->begin, &ob) || !obj_addr(a, rg->obj, rg->end, &oe))
+        return;
+    uint64_t base = rg->begin - ob;
+    if (!w->tools_found) {
+        find_tools(r, &w->tools);
+        w->tools_found = true;
+    }
+    struct inst *insts;
+    size_t n;
+    struct prof_err e;
+    if (disassemble(r, &w->tools, rg->m->file, ob, oe, &insts, &n, &e))
+        return;
+    uint64_t *oaddrs = arena_alloc(a, (n + 1) * sizeof(uint64_t));
+    for (size_t i = 0; i < n; i++)
+        oaddrs[i] = insts[i].addr;
+    struct frame **frames = arena_calloc(a, n + 1, sizeof(struct frame *));
+    size_t *nframes = arena_calloc(a, n + 1, sizeof(size_t));
+    bool symbolized;
+    symbolize_frames(w, rg->m->file, oaddrs, n, frames, nframes, &symbolized);
+
+    const struct frame *last = NULL;
+    size_t nlast = 0;
+    uint64_t last_addr = 0, max_addr = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t addr = insts[i].addr + base;
+        if (addr <= max_addr)
+            continue;
+        max_addr = addr;
+        uint64_t length = 1;
+        if (i + 1 < n && insts[i + 1].addr > insts[i].addr)
+            length = insts[i + 1].addr - insts[i].addr;
+        const struct frame *fr = frames[i];
+        size_t nf = nframes[i];
+        if (!symbolized) {
+            struct frame *one = arena_alloc(a, sizeof(struct frame));
+            one->func = insts[i].function;
+            one->file = insts[i].file;
+            one->line = insts[i].line;
+            fr = one;
+            nf = 1;
+        }
+        struct wl_inst x = {addr, insts[i].addr, length, insts[i].text, nf ? fr[0].file : "", nf ? fr[0].line : 0,
+                            0, 0};
+        uint32_t xi = wl_inst_add(w, &x);
+        const uint64_t neighborhood = 32;
+        if (nf > 0 && fr[0].line != 0) {
+            last = fr;
+            nlast = nf;
+            last_addr = addr;
+        } else if (addr - last_addr <= neighborhood && last) {
+            fr = last;
+            nf = nlast;
+        }
+        wl_add_stack(w, xi, fr, nf);
+    }
+}
+
+static int cmp_rec(const void *pa, const void *pb)
+{
+    const struct wl_rec *a = pa, *b = pb;
+    if (a->file != b->file)
+        return a->file < b->file ? -1 : 1;
+    if (a->line != b->line)
+        return a->line < b->line ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static const char **wl_sorted_names;
+
+static int cmp_fname_idx(const void *pa, const void *pb)
+{
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    return strcmp(wl_sorted_names[a], wl_sorted_names[b]);
+}
+
+/* template.HTMLEscapeString */
+static void html_escape(struct strbuf *o, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        switch (s[i]) {
+        case '<': strbuf_adds(o, "&lt;"); break;
+        case '>': strbuf_adds(o, "&gt;"); break;
+        case '&': strbuf_adds(o, "&amp;"); break;
+        case '\'': strbuf_adds(o, "&#39;"); break;
+        case '"': strbuf_adds(o, "&#34;"); break;
+        case 0: strbuf_adds(o, "\xef\xbf\xbd"); break;
+        default: strbuf_addc(o, s[i]);
+        }
+    }
+}
+
+static void html_escape_s(struct strbuf *o, const char *s) { html_escape(o, s, strlen(s)); }
+
+/* pprof's rightPad: tabs to spaces at 8-column stops, then padded to n columns. */
+static void right_pad(struct strbuf *o, const char *s, size_t n)
+{
+    size_t col = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        size_t len = 1;
+        if (*p >= 0xc0) {
+            while (len < 4 && (p[len] & 0xc0) == 0x80)
+                len++;
+        }
+        col++;
+        if (*p == '\t') {
+            strbuf_addc(o, ' ');
+            while (col % 8 != 0) {
+                col++;
+                strbuf_addc(o, ' ');
+            }
+        } else {
+            strbuf_add(o, p, len);
+        }
+        p += len;
+    }
+    while (col < n) {
+        col++;
+        strbuf_addc(o, ' ');
+    }
+}
+
+static size_t indentation(const char *s, size_t n)
+{
+    size_t col = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == ' ') {
+            col++;
+        } else if (s[i] == '\t') {
+            col++;
+            while (col % 8 != 0)
+                col++;
+        } else {
+            break;
+        }
+    }
+    return col;
+}
+
+static const char *weblist_page_head =
+    "<!DOCTYPE html>\n"
+    "<html>\n"
+    "<head>\n"
+    "<meta charset=\"utf-8\">\n"
+    "<title>%s</title>\n"
+    "<style>\n"
+    "body { font-family: sans-serif; }\n"
+    ".legend { font-size: 1.2em; margin-bottom: 1em; }\n"
+    "h2 { font-size: 1.2em; margin: 1.2em 0 0 0; }\n"
+    "p.filename { margin: 0.2em 0; color: #555555; }\n"
+    "pre { margin-top: 0.3em; }\n"
+    ".line, .nop, .unimportant { color: #999999; }\n"
+    ".inlinesrc { color: #000066; }\n"
+    ".livesrc { cursor: pointer; }\n"
+    ".livesrc:hover { background-color: #e8e8e8; }\n"
+    ".asm { color: #006600; display: none; }\n"
+    "</style>\n"
+    "<script>\n"
+    "/* A click on a sampled source line shows or hides its instructions. */\n"
+    "function pprof_toggle_asm(ev) {\n"
+    "  var t = ev.target;\n"
+    "  var asm = t ? t.nextSibling : null;\n"
+    "  if (asm && asm.className == \"asm\") {\n"
+    "    asm.style.display = asm.style.display == \"block\" ? \"\" : \"block\";\n"
+    "    ev.preventDefault();\n"
+    "  }\n"
+    "}\n"
+    "</script>\n"
+    "</head>\n"
+    "<body>\n\n";
+
+/* One source line with its instructions (pprof's printFunctionSourceLine). */
+static void wl_print_line(struct weblist *w, struct src_reader *rd, int64_t lineno, const char *text, size_t tlen,
+                          const struct wl_rec *recs, size_t n)
+{
+    struct report *r = w->r;
+    struct strbuf *o = r->out;
+    int64_t flat = 0, cum = 0;
+    for (size_t i = 0; i < n; i++) {
+        flat += w->insts[recs[i].inst].flat;
+        cum += w->insts[recs[i].inst].cum;
+    }
+    bool nested = false;
+    for (size_t i = 0; i < n; i++)
+        if (recs[i].ncallers > 0 || w->insts[recs[i].inst].disasm[0])
+            nested = true;
+    strbuf_addf(o, "<span class=line> %6" PRId64 "</span> <span class=%s>  ", lineno,
+                n == 0 ? "nop" : nested ? "livesrc" : "deadsrc");
+    strbuf_addpad(o, value_or_dot(r, flat), 10, 0);
+    strbuf_addc(o, ' ');
+    strbuf_addpad(o, value_or_dot(r, cum), 10, 0);
+    strbuf_addchars(o, ' ', 9);
+    strbuf_addchars(o, ' ', 2);
+    html_escape(o, text, tlen);
+    strbuf_adds(o, " </span>");
+    if (n == 0) {
+        strbuf_addc(o, '\n');
+        return;
+    }
+    if (nested) {
+        size_t indent = indentation(text, tlen);
+        strbuf_adds(o, "<span class=asm>");
+        const struct frame *cur = NULL;
+        size_t ncur = 0;
+        uint64_t last_addr = 0;
+        char base[4096];
+        for (size_t i = 0; i < n; i++) {
+            const struct wl_inst *x = &w->insts[recs[i].inst];
+            uint32_t li;
+            uint64_t last_len = u64map_get(&w->inst_idx, last_addr, &li) ? w->insts[li].length : 0;
+            bool starts_block = x->addr != last_addr + last_len;
+            last_addr = x->addr;
+            if (starts_block && i != 0) {
+                strbuf_addchars(o, ' ', 10);
+                strbuf_addpad(o, "\xe2\x8b\xae", 28, 0);
+                strbuf_addc(o, '\n');
+            }
+            for (size_t j = 0; j < recs[i].ncallers; j++) {
+                const struct frame *c = &recs[i].callers[j];
+                if (j < ncur && cur[j].line == c->line && strcmp(cur[j].file, c->file) == 0)
+                    continue;
+                ncur = 0;
+                struct src_file *sf = reader_file(rd, c->file);
+                const char *fl = "";
+                size_t fll = 0;
+                if (c->line > 0 && (uint64_t)c->line < sf->nlines) {
+                    fl = sf->data + sf->off[c->line];
+                    fll = sf->len[c->line];
+                }
+                while (fll && (*fl == ' ' || *fl == '\t'))
+                    fl++, fll--;
+                while (fll && (fl[fll - 1] == ' ' || fl[fll - 1] == '\t'))
+                    fll--;
+                struct strbuf t = STRBUF_INIT, padded = STRBUF_INIT;
+                strbuf_addchars(&t, ' ', indent + 4 + 4 * j);
+                strbuf_add(&t, fl, fll);
+                right_pad(&padded, t.buf, 80);
+                strbuf_addchars(o, ' ', 9 + 11 + 11 + 9);
+                strbuf_adds(o, "  <span class=inlinesrc>");
+                html_escape(o, padded.buf, padded.len);
+                strbuf_adds(o, "</span> <span class=unimportant>");
+                html_escape_s(o, path_base(c->file, base, sizeof(base)));
+                strbuf_addf(o, ":%" PRId64 "</span>\n", c->line);
+                strbuf_release(&t);
+                strbuf_release(&padded);
+            }
+            cur = recs[i].callers;
+            ncur = recs[i].ncallers;
+            if (!x->disasm[0])
+                continue;
+            struct strbuf t = STRBUF_INIT, padded = STRBUF_INIT;
+            strbuf_addchars(&t, ' ', indent + 4 + 4 * ncur);
+            strbuf_adds(&t, x->disasm);
+            right_pad(&padded, t.buf, 80);
+            strbuf_addchars(o, ' ', 9);
+            strbuf_addc(o, ' ');
+            strbuf_addpad(o, value_or_dot(r, x->flat), 10, 0);
+            strbuf_addc(o, ' ');
+            strbuf_addpad(o, value_or_dot(r, x->cum), 10, 0);
+            strbuf_addf(o, " %8" PRIx64 ": ", x->objaddr);
+            html_escape(o, padded.buf, padded.len);
+            strbuf_adds(o, " <span class=unimportant>");
+            if (x->file[0]) {
+                html_escape_s(o, path_base(x->file, base, sizeof(base)));
+                strbuf_addf(o, ":%" PRId64, x->line);
+            }
+            strbuf_adds(o, "</span>\n");
+            strbuf_release(&t);
+            strbuf_release(&padded);
+        }
+        strbuf_adds(o, "</span>");
+    }
+    strbuf_addc(o, '\n');
+}
+
+struct wl_func {
+    const char *name;
+    int64_t begin, end; /* end excluded */
+    int64_t flat, cum;
+};
+
+/* pprof's printFile: the file's lines of interest split into functions. */
+static void wl_print_file(struct weblist *w, struct src_reader *rd, uint32_t fi, const struct wl_rec *recs, size_t n)
+{
+    struct report *r = w->r;
+    struct strbuf *o = r->out;
+    const char *fname = w->fnames[fi];
+    /* Per line: [first, first+count) of recs (sorted by line). */
+    struct wl_func *funcs = arena_alloc(r->a, (n + 1) * sizeof(*funcs));
+    size_t nf = 0;
+    const int64_t merge_limit = 20, expand = 5;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && recs[j].line == recs[i].line)
+            j++;
+        int64_t l = recs[i].line;
+        const char *name = recs[i].func;
+        const char **pv = strmap_slot(&w->pretty, name, false);
+        if (pv && *pv)
+            name = *pv;
+        int64_t fl = 0, cu = 0;
+        for (size_t k = i; k < j; k++) {
+            fl += w->insts[recs[k].inst].flat;
+            cu += w->insts[recs[k].inst].cum;
+        }
+        if (nf > 0 && l - funcs[nf - 1].end < merge_limit && strcmp(funcs[nf - 1].name, name) == 0) {
+            funcs[nf - 1].end = l + 1;
+            funcs[nf - 1].flat += fl;
+            funcs[nf - 1].cum += cu;
+        } else {
+            funcs[nf].name = name;
+            funcs[nf].begin = l;
+            funcs[nf].end = l + 1;
+            funcs[nf].flat = fl;
+            funcs[nf].cum = cu;
+            nf++;
+        }
+        i = j;
+    }
+    for (size_t i = 0; i < nf; i++) {
+        if (i == 0) {
+            if (funcs[i].begin > expand)
+                funcs[i].begin -= expand;
+            else if (funcs[i].begin > 1)
+                funcs[i].begin = 1;
+        } else {
+            int64_t half = (funcs[i].begin - funcs[i - 1].end) / 2;
+            if (half > expand)
+                half = expand;
+            funcs[i - 1].end += half;
+            funcs[i].begin -= half;
+        }
+    }
+    if (nf > 0)
+        funcs[nf - 1].end += expand;
+
+    struct src_file *sf = reader_file(rd, fname);
+    for (size_t i = 0; i < nf; i++) {
+        const struct wl_func *fn = &funcs[i];
+        if (fn->cum == 0)
+            continue;
+        strbuf_adds(o, "<h2>");
+        html_escape_s(o, fn->name);
+        strbuf_adds(o, "</h2><p class=\"filename\">");
+        html_escape_s(o, fname);
+        strbuf_adds(o, "</p>\n<pre onClick=\"pprof_toggle_asm(event)\">\n  Total:  ");
+        strbuf_addpad(o, report_value(r, fn->flat), 10, 0);
+        strbuf_addc(o, ' ');
+        strbuf_addpad(o, report_value(r, fn->cum), 10, 0);
+        strbuf_addf(o, " (flat, cum) %s\n", report_pct(r, fn->cum, r->total));
+        size_t k = 0;
+        for (int64_t l = fn->begin; l < fn->end; l++) {
+            while (k < n && recs[k].line < l)
+                k++;
+            size_t e = k;
+            while (e < n && recs[e].line == l)
+                e++;
+            const char *text;
+            size_t tlen;
+            if (l > 0 && (uint64_t)l < sf->nlines) {
+                text = sf->data + sf->off[l];
+                tlen = sf->len[l];
+            } else {
+                if (e == k)
+                    continue;
+                text = l == 0 ? "<instructions with unknown line numbers>" : "???";
+                tlen = strlen(text);
+            }
+            wl_print_line(w, rd, l, text, tlen, recs + k, e - k);
+        }
+        strbuf_adds(o, "</pre>\n");
+    }
+}
+
+int report_weblist(struct report *r, struct prof_err *err)
+{
+    struct arena *a = r->a;
+    const struct profile *p = r->prof;
+    const struct graph_input *in = &r->in;
+    struct weblist w;
+    memset(&w, 0, sizeof(w));
+    w.r = r;
+    u64map_init(&w.addr_idx, 256);
+    u64map_init(&w.val_idx, 256);
+    u64map_init(&w.inst_idx, 256);
+    int rc = -1;
+
+    uint64_t address = 0;
+    bool has_addr = r->symbol && parse_uint0(r->symbol, &address);
+
+    /* Synthetic addresses for locations without one, above every mapping. */
+    uint64_t synth_next = 1;
+    for (size_t m = 0; m < p->nmappings; m++)
+        if (synth_next < p->mappings[m].limit)
+            synth_next = p->mappings[m].limit;
+    uint64_t *synth = arena_calloc(a, in->nlocs + 1, sizeof(uint64_t));
+
+    /* Values per address and the functions of interest (pprof's newSourcePrinter). */
+    bool *file_match = arena_calloc(a, p->nmappings + 1, sizeof(bool));
+    for (size_t m = 0; m < p->nmappings; m++)
+        file_match[m] = re_match(r->symbol_re, p->mappings[m].file);
+    for (size_t si = 0; si < in->nsamples; si++) {
+        const struct view_sample *s = &in->samples[si];
+        int64_t v = s->value;
+        if (s->div != 0)
+            v /= s->div;
+        for (uint32_t i = s->nlocs; i-- > 0;) {
+            uint32_t li = s->locs[i];
+            const struct view_loc *vl = &in->locs[li];
+            if (vl->absent)
+                continue;
+            for (uint32_t k = 0; k < vl->nlines; k++)
+                if (vl->lines[k].fn)
+                    strmap_put(&w.pretty, vl->lines[k].fn->system_name, vl->lines[k].fn->name);
+            uint64_t addr = vl->loc ? vl->loc->address : 0;
+            if (addr == 0) {
+                if (!synth[li])
+                    synth[li] = synth_next++;
+                addr = synth[li];
+            }
+            wl_value(&w, addr, i == 0 ? v : 0, v);
+            if (!r->symbol_re || (has_addr && addr == address)) {
+                if (vl->nlines > 0)
+                    wl_interest(&w, addr, li, vl->nlines - 1);
+                continue;
+            }
+            bool mfile = vl->loc && vl->loc->mapping != PROF_NONE && file_match[vl->loc->mapping];
+            for (uint32_t k = 0; k < vl->nlines; k++) {
+                const struct prof_function *fn = vl->lines[k].fn;
+                if ((k == 0 && mfile) || (fn && (re_match(r->symbol_re, fn->name) ||
+                                                  re_match(r->symbol_re, fn->system_name) ||
+                                                  re_match(r->symbol_re, fn->filename))))
+                    wl_interest(&w, addr, li, k);
+            }
+        }
+    }
+    if (w.interest.len == 0) {
+        prof_errf(err, PROF_EUSAGE, "no matches found for regexp: %s", r->symbol ? r->symbol : "");
+        goto out;
+    }
+
+    /* Address ranges to disassemble (pprof's splitIntoRanges); addresses
+     * without an object file get instructions synthesized from the profile. */
+    uint64_t *objaddrs = arena_alloc(a, (w.naddrs + 1) * sizeof(uint64_t));
+    size_t nobj = 0;
+    for (size_t i = 0; i < w.naddrs; i++) {
+        if (w.addrs[i].obj) {
+            objaddrs[nobj++] = w.addrs[i].addr;
+            continue;
+        }
+        const struct view_loc *vl = &in->locs[w.addrs[i].loc];
+        struct frame *fr = arena_alloc(a, (vl->nlines + 1) * sizeof(struct frame));
+        size_t nfr = 0;
+        for (uint32_t k = 0; k < vl->nlines; k++) {
+            const struct prof_function *fn = vl->lines[k].fn;
+            if (!fn)
+                continue;
+            fr[nfr].func = fn->name;
+            fr[nfr].file = fn->filename;
+            fr[nfr].line = vl->lines[k].line;
+            nfr++;
+        }
+        struct wl_inst x = {w.addrs[i].addr, w.addrs[i].addr, 1, "", nfr ? fr[0].file : "", nfr ? fr[0].line : 0,
+                            0, 0};
+        uint32_t xi = wl_inst_add(&w, &x);
+        wl_add_stack(&w, xi, fr, nfr);
+    }
+    qsort(objaddrs, nobj, sizeof(uint64_t), cmp_u64);
+    struct wl_range *ranges = arena_alloc(a, (nobj + 1) * sizeof(*ranges));
+    size_t nranges = 0;
+    const uint64_t expand = 500;
+    for (size_t i = 0; i < nobj;) {
+        uint64_t begin = objaddrs[i], end = objaddrs[i];
+        int64_t sum = wl_flat_at(&w, begin);
+        uint32_t ai;
+        u64map_get(&w.addr_idx, begin, &ai);
+        const struct view_loc *vl = &in->locs[w.addrs[ai].loc];
+        const struct prof_mapping *m = &p->mappings[vl->loc->mapping];
+        i++;
+        while (i < nobj && objaddrs[i] <= end + 2 * expand && objaddrs[i] < m->limit) {
+            end = objaddrs[i];
+            sum += wl_flat_at(&w, end);
+            i++;
+        }
+        begin = begin >= m->start + expand ? begin - expand : m->start;
+        end = m->limit >= expand && end <= m->limit - expand ? end + expand : m->limit;
+        ranges[nranges].begin = begin;
+        ranges[nranges].end = end;
+        ranges[nranges].obj = w.addrs[ai].obj;
+        ranges[nranges].m = m;
+        ranges[nranges].score = sum;
+        nranges++;
+    }
+    qsort(ranges, nranges, sizeof(*ranges), cmp_range);
+    if (nranges > 25)
+        nranges = 25;
+    for (size_t i = 0; i < nranges; i++)
+        wl_range_insts(&w, &ranges[i]);
+
+    /* Samples in the middle of an instruction count for the instruction (initSamples). */
+    qsort(w.vals, w.nvals, sizeof(struct wl_val), cmp_val);
+    for (size_t i = 0; i < w.ninsts; i++) {
+        struct wl_inst *x = &w.insts[i];
+        size_t lo = 0, hi = w.nvals;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (w.vals[mid].addr < x->addr)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (size_t k = lo; k < w.nvals && w.vals[k].addr - x->addr < x->length; k++) {
+            x->flat += w.vals[k].flat;
+            x->cum += w.vals[k].cum;
+        }
+    }
+
+    /* The page: files by name, functions in each. */
+    const char *search;
+    if (source_search_path(r, &search, err))
+        goto out;
+    struct src_reader rd;
+    reader_init(&rd, a, search, r->cfg->trim_path ? r->cfg->trim_path : "");
+    struct strbuf *o = r->out;
+    const char **labels;
+    size_t nlabels;
+    report_profile_labels(r, &labels, &nlabels);
+    struct strbuf title = STRBUF_INIT;
+    char base[4096];
+    if (p->nmappings && p->mappings[0].file[0])
+        strbuf_addf(&title, "%s ", path_base(p->mappings[0].file, base, sizeof(base)));
+    strbuf_adds(&title, r->sample_type);
+    struct strbuf et = STRBUF_INIT;
+    html_escape(&et, title.buf, title.len);
+    strbuf_addf(o, weblist_page_head, et.buf);
+    strbuf_release(&title);
+    strbuf_release(&et);
+    strbuf_adds(o, "<div class=\"legend\">");
+    for (size_t i = 0; i < nlabels; i++) {
+        if (i)
+            strbuf_adds(o, "<br>\n");
+        html_escape_s(o, labels[i]);
+    }
+    strbuf_addf(o, "<br>Total: %s</div>", report_value(r, r->total));
+
+    qsort(w.recs, w.nrecs, sizeof(*w.recs), cmp_rec);
+    uint32_t *forder = arena_alloc(a, (w.nfnames + 1) * sizeof(uint32_t));
+    size_t *fstart = arena_calloc(a, w.nfnames + 1, sizeof(size_t));
+    size_t *fcount = arena_calloc(a, w.nfnames + 1, sizeof(size_t));
+    for (size_t i = 0; i < w.nrecs; i++) {
+        if (fcount[w.recs[i].file] == 0)
+            fstart[w.recs[i].file] = i;
+        fcount[w.recs[i].file]++;
+    }
+    for (size_t i = 0; i < w.nfnames; i++)
+        forder[i] = (uint32_t)i;
+    wl_sorted_names = w.fnames;
+    qsort(forder, w.nfnames, sizeof(uint32_t), cmp_fname_idx);
+    for (size_t i = 0; i < w.nfnames; i++)
+        wl_print_file(&w, &rd, forder[i], w.recs + fstart[forder[i]], fcount[forder[i]]);
+    strbuf_adds(o, "\n</body>\n</html>\n");
+    reader_release(&rd);
+    rc = 0;
+out:
+    strmap_release(&w.interest);
+    strmap_release(&w.pretty);
+    strmap_release(&w.objects);
+    strmap_release(&w.fname_idx);
+    u64map_release(&w.addr_idx);
+    u64map_release(&w.val_idx);
+    u64map_release(&w.inst_idx);
+    free(w.addrs);
+    free(w.vals);
+    free(w.insts);
+    free(w.recs);
+    free(w.fnames);
+    return rc;
+}

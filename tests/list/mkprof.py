@@ -2,14 +2,15 @@
 """Write a CPU profile (profile.proto, gzipped) whose samples fall inside a
 binary's functions, for the -disasm/-list/-weblist tests (stdlib only).
 
-    python3 mkprof.py BINARY OUT.pb.gz
+    python3 mkprof.py BINARY OUT.pb.gz [whole]
 
 The binary is only inspected: its ELF program headers give a realistic
 mapping (as if loaded at 0x555555554000), `nm -n` its functions, `objdump -d`
 their instruction addresses and `addr2line -a -f -i` the (inlined) frames of
 every sampled address.  The profile is already symbolized (mapping flags set),
-so pprof and prof read it the same way with -symbolize=none.  Deterministic
-for a given binary.
+so pprof and prof read it the same way with -symbolize=none.  With `whole`
+the mapping starts at the beginning of the file (offset 0) instead of at the
+executable segment.  Deterministic for a given binary.
 """
 
 import gzip
@@ -115,13 +116,16 @@ def frames(path, addrs):
 
 
 def main():
-    if len(sys.argv) != 3:
-        sys.exit("usage: mkprof.py BINARY OUT.pb.gz")
+    if len(sys.argv) not in (3, 4) or (len(sys.argv) == 4 and sys.argv[3] != "whole"):
+        sys.exit("usage: mkprof.py BINARY OUT.pb.gz [whole]")
     binary, out = sys.argv[1], sys.argv[2]
     off, vaddr, memsz, fixed = text_segment(binary)
     start = (0 if fixed else LOAD_BASE) + (vaddr & ~0xFFF)
     limit = start + ((vaddr & 0xFFF) + memsz + 0xFFF & ~0xFFF)
     offset = off & ~0xFFF
+    if len(sys.argv) == 4:
+        start -= offset
+        offset = 0
     base = start - offset + off - vaddr
 
     syms = functions(binary)
