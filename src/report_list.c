@@ -2651,12 +2651,15 @@ int report_weblist(struct report *r, struct prof_err *err)
     for (size_t m = 0; m < p->nmappings; m++)
         if (synth_next < p->mappings[m].limit)
             synth_next = p->mappings[m].limit;
-    uint64_t *synth = arena_calloc(a, in->nlocs + 1, sizeof(uint64_t));
 
-    /* Values per address and the functions of interest (pprof's newSourcePrinter). */
-    bool *file_match = arena_calloc(a, p->nmappings + 1, sizeof(bool));
-    for (size_t m = 0; m < p->nmappings; m++)
-        file_match[m] = re_match(r->symbol_re, p->mappings[m].file);
+    /* Values per address and the functions of interest (pprof's newSourcePrinter).
+     * Samples only add values per location; each location is then examined
+     * once, in the order pprof first meets it (root to leaf, sample by sample). */
+    int64_t *loc_flat = arena_calloc(a, in->nlocs + 1, sizeof(int64_t));
+    int64_t *loc_cum = arena_calloc(a, in->nlocs + 1, sizeof(int64_t));
+    bool *seen = arena_calloc(a, in->nlocs + 1, sizeof(bool));
+    uint32_t *visit = arena_alloc(a, (in->nlocs + 1) * sizeof(uint32_t));
+    size_t nvisit = 0;
     for (size_t si = 0; si < in->nsamples; si++) {
         const struct view_sample *s = &in->samples[si];
         int64_t v = s->value;
@@ -2664,34 +2667,57 @@ int report_weblist(struct report *r, struct prof_err *err)
             v /= s->div;
         for (uint32_t i = s->nlocs; i-- > 0;) {
             uint32_t li = s->locs[i];
-            const struct view_loc *vl = &in->locs[li];
-            if (vl->absent)
+            if (in->locs[li].absent)
                 continue;
-            for (uint32_t k = 0; k < vl->nlines; k++)
-                if (vl->lines[k].fn)
-                    strmap_put(&w.pretty, vl->lines[k].fn->system_name, vl->lines[k].fn->name);
-            uint64_t addr = vl->loc ? vl->loc->address : 0;
-            if (addr == 0) {
-                if (!synth[li])
-                    synth[li] = synth_next++;
-                addr = synth[li];
+            if (!seen[li]) {
+                seen[li] = true;
+                visit[nvisit++] = li;
             }
-            wl_value(&w, addr, i == 0 ? v : 0, v);
-            if (!r->symbol_re || (has_addr && addr == address)) {
-                if (vl->nlines > 0)
-                    wl_interest(&w, addr, li, vl->nlines - 1);
-                continue;
-            }
-            bool mfile = vl->loc && vl->loc->mapping != PROF_NONE && file_match[vl->loc->mapping];
-            for (uint32_t k = 0; k < vl->nlines; k++) {
-                const struct prof_function *fn = vl->lines[k].fn;
-                if ((k == 0 && mfile) || (fn && (re_match(r->symbol_re, fn->name) ||
-                                                  re_match(r->symbol_re, fn->system_name) ||
-                                                  re_match(r->symbol_re, fn->filename))))
-                    wl_interest(&w, addr, li, k);
-            }
+            loc_cum[li] += v;
+            if (i == 0)
+                loc_flat[li] += v;
         }
     }
+    bool *file_match = arena_calloc(a, p->nmappings + 1, sizeof(bool));
+    for (size_t m = 0; m < p->nmappings; m++)
+        file_match[m] = re_match(r->symbol_re, p->mappings[m].file);
+    struct u64map fn_match; /* function pointer -> whether its name, system name or file matches */
+    u64map_init(&fn_match, 256);
+    for (size_t vi = 0; vi < nvisit; vi++) {
+        uint32_t li = visit[vi];
+        const struct view_loc *vl = &in->locs[li];
+        for (uint32_t k = 0; k < vl->nlines; k++)
+            if (vl->lines[k].fn)
+                strmap_put(&w.pretty, vl->lines[k].fn->system_name, vl->lines[k].fn->name);
+        uint64_t addr = vl->loc ? vl->loc->address : 0;
+        if (addr == 0)
+            addr = synth_next++;
+        wl_value(&w, addr, loc_flat[li], loc_cum[li]);
+        if (!r->symbol_re || (has_addr && addr == address)) {
+            if (vl->nlines > 0)
+                wl_interest(&w, addr, li, vl->nlines - 1);
+            continue;
+        }
+        bool mfile = vl->loc && vl->loc->mapping != PROF_NONE && file_match[vl->loc->mapping];
+        for (uint32_t k = 0; k < vl->nlines; k++) {
+            const struct prof_function *fn = vl->lines[k].fn;
+            bool m = false;
+            if (fn) {
+                uint32_t c;
+                if (u64map_get(&fn_match, (uint64_t)(uintptr_t)fn, &c)) {
+                    m = c != 0;
+                } else {
+                    m = re_match(r->symbol_re, fn->name) || re_match(r->symbol_re, fn->system_name) ||
+                        re_match(r->symbol_re, fn->filename);
+                    bool ins;
+                    u64map_put(&fn_match, (uint64_t)(uintptr_t)fn, m, &ins);
+                }
+            }
+            if ((k == 0 && mfile) || m)
+                wl_interest(&w, addr, li, k);
+        }
+    }
+    u64map_release(&fn_match);
     if (w.interest.len == 0) {
         prof_errf(err, PROF_EUSAGE, "no matches found for regexp: %s", r->symbol ? r->symbol : "");
         goto out;
