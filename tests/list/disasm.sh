@@ -46,6 +46,9 @@ raw = gzip.decompress(open(d + "/pie.pb.gz", "rb").read())
 # Same length as the original name, so no length prefix changes.
 for name, target in (("missing", d + "/mis"), ("notelf", d + "/not")):
     open(d + "/" + name + ".pb.gz", "wb").write(gzip.compress(raw.replace((d + "/pie").encode(), target.encode())))
+# The binary named on the command line instead: the mapping names another path.
+raw = gzip.decompress(open(d + "/nopie.pb.gz", "rb").read())
+open(d + "/elsewhere.pb.gz", "wb").write(gzip.compress(raw.replace((d + "/nopie").encode(), (d + "/nopiX").encode())))
 PY
 printf 'not an object file\n' >"$tmp/not"
 mkdir -p "$tmp/gnu" "$tmp/objdump-only"
@@ -97,6 +100,22 @@ for tools in "" "$tmp/gnu"; do
             fi
         done
     done
+done
+# The binary given before the profile on the command line.
+for c in "-disasm=." "-disasm=alias" "-list=leaf" "-disasm=0x4011cb"; do
+    read -ra args <<<"$c"
+    (cd "$tmp" && "$prof" -symbolize=none "${args[@]}" nopie elsewhere.pb.gz >"$tmp/got" 2>"$tmp/got.err")
+    prc=$?
+    (cd "$tmp" && "$pprof" -symbolize=none "${args[@]}" nopie elsewhere.pb.gz >"$tmp/want" 2>/dev/null)
+    orc=$?
+    if cmp -s "$tmp/got" "$tmp/want" && [ $prc -eq 0 ] && [ $orc -eq 0 ]; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FAIL: prof -symbolize=none $c nopie elsewhere.pb.gz (status $prc, pprof $orc)"
+        diff "$tmp/got" "$tmp/want" | head -20
+        head -5 "$tmp/got.err"
+    fi
 done
 
 weblist=(
