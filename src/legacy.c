@@ -1406,7 +1406,8 @@ static int thread_sample(struct lp *lp, struct scanner *sc, struct str *next, ui
             return lp_fail(lp, "malformed sample: %s: %s", l, b);
         }
         xgrow(addrs, cap, *naddrs + npart + 1, sizeof(**addrs));
-        memcpy(*addrs + *naddrs, part, npart * sizeof(*part));
+        if (npart)
+            memcpy(*addrs + *naddrs, part, npart * sizeof(*part));
         *naddrs += npart;
     }
     free(part);
@@ -2040,7 +2041,8 @@ static void build(struct lp *lp)
         for (uint32_t k = 0; k < s->nlocs; k++)
             ps->locs[k] = lp->locs[lp->slocs[s->loc0 + k]].id - 1;
         ps->values = arena_alloc(a, (lp->ntypes + 1) * sizeof(int64_t));
-        memcpy(ps->values, lp->vals + s->val0, lp->ntypes * sizeof(int64_t));
+        if (lp->ntypes)
+            memcpy(ps->values, lp->vals + s->val0, lp->ntypes * sizeof(int64_t));
         ps->nlabels = (uint32_t)((s->thread != NULL) + s->has_bytes);
         ps->labels = ps->nlabels ? ARENA_NEWN(a, struct prof_label, ps->nlabels) : NULL;
         uint32_t k = 0;
