@@ -489,11 +489,24 @@ static int scale_profiles(struct profile **ps, size_t n, struct prof_err *err)
 
 /* ---- Merge ---- */
 
+/* Indices by hash; the caller compares candidates itself. */
+struct itab {
+    uint64_t *h; /* owned: hash per slot */
+    uint32_t *v; /* owned: index + 1 per slot, 0 = empty */
+    size_t cap;  /* slots, a power of two */
+    size_t len;  /* used slots */
+};
+
 struct merger {
     struct profile *out;
     struct arena *a;   /* borrowed: out's arena */
     struct arena keys; /* owned: stored keys */
-    struct ktab strs, stab, locs, funcs, maps;
+    struct ktab strs, locs, funcs, maps;
+    struct itab stab;      /* merged samples by hash */
+    struct itab stacks;    /* distinct merged location sequences by hash */
+    uint32_t **stack_locs; /* owned (heap): the shared location array of each stack */
+    uint32_t *stack_n;     /* owned (heap): its length */
+    size_t nstacks, capstacks;
     struct kbuf kb;
 
     struct prof_sample *samples; /* owned (heap), copied into the arena at the end */
@@ -511,6 +524,7 @@ struct merger {
     int64_t *map_off;   /* address offset per source mapping */
     uint32_t *loc_memo;
     uint32_t *fn_memo;
+    uint32_t *smemo;    /* merged stack per source stack id */
 
     uint32_t *locbuf; /* owned: the current sample's merged locations */
     size_t caplocbuf;
@@ -518,14 +532,17 @@ struct merger {
     size_t caplinebuf;
     char (*slots)[24]; /* owned: a location key's line tokens */
     size_t capslots;
-    uint32_t *order; /* owned: label order of the current sample */
-    size_t caporder;
+    struct prof_label *lbuf; /* owned: the current sample's labels, interned, canonical order */
+    size_t caplbuf;
 };
+
+/* The one empty string of merged profiles (labels are compared by pointer). */
+static const char EMPTY[] = "";
 
 static const char *intern(struct merger *m, const char *s)
 {
     if (!s[0])
-        return "";
+        return EMPTY;
     size_t n = strlen(s);
     uint64_t h = hash_key((const unsigned char *)s, n);
     struct kent *e = ktab_slot(&m->strs, h, s, n);
@@ -675,101 +692,171 @@ static uint32_t map_location(struct merger *m, uint32_t si)
     return m->loc_memo[si] = idx;
 }
 
-/* Label order for the sample key: string labels by key, then numeric ones by
- * key, stable (values keep their order within a key). */
-static const struct prof_label *cmp_labels;
-static int label_cmp(const void *x, const void *y)
+/* pprof's sample key is the merged location ids plus the labels in a
+ * canonical order: string labels by key, then numeric ones by key, the values
+ * of one key in their order.  Merged samples keep their labels in that order
+ * with interned strings, so a candidate is compared with them by pointers. */
+static bool label_before(const struct prof_label *a, const struct prof_label *b)
 {
-    const struct prof_label *a = &cmp_labels[*(const uint32_t *)x], *b = &cmp_labels[*(const uint32_t *)y];
-    int an = a->str == NULL, bn = b->str == NULL;
+    bool an = a->str == NULL, bn = b->str == NULL;
     if (an != bn)
-        return an - bn;
-    int c = strcmp(a->key, b->key);
-    if (c)
-        return c;
-    uint32_t i = *(const uint32_t *)x, j = *(const uint32_t *)y;
-    return i < j ? -1 : i > j;
+        return bn;
+    return strcmp(a->key, b->key) < 0;
 }
 
-static void key_labels(struct merger *m, const struct prof_sample *s)
+/* The labels of s, interned and in canonical order, into m->lbuf (insertion
+ * sort: samples carry few labels). */
+static void canonical_labels(struct merger *m, const struct prof_sample *s)
 {
-    if (s->nlabels == 0)
-        return;
-    if (s->nlabels > m->caporder)
-        xgrow(&m->order, &m->caporder, s->nlabels, sizeof(*m->order));
-    for (uint32_t i = 0; i < s->nlabels; i++)
-        m->order[i] = i;
-    cmp_labels = s->labels;
-    qsort(m->order, s->nlabels, sizeof(*m->order), label_cmp);
-    for (uint32_t i = 0; i < s->nlabels;) {
-        const struct prof_label *first = &s->labels[m->order[i]];
-        bool num = first->str == NULL;
+    if (s->nlabels > m->caplbuf)
+        xgrow(&m->lbuf, &m->caplbuf, s->nlabels, sizeof(*m->lbuf));
+    for (uint32_t i = 0; i < s->nlabels; i++) {
+        const struct prof_label *l = &s->labels[i];
+        struct prof_label c = {intern(m, l->key), l->str ? intern(m, l->str) : NULL, l->str ? 0 : l->num,
+                               l->str ? EMPTY : intern(m, l->unit)};
         uint32_t j = i;
-        bool units = false;
-        while (j < s->nlabels && (s->labels[m->order[j]].str == NULL) == num &&
-               strcmp(s->labels[m->order[j]].key, first->key) == 0) {
-            units = units || s->labels[m->order[j]].unit[0];
-            j++;
+        while (j > 0 && label_before(&c, &m->lbuf[j - 1])) {
+            m->lbuf[j] = m->lbuf[j - 1];
+            j--;
         }
-        kb_str(&m->kb, first->key);
-        kb_uvarint(&m->kb, j - i);
-        for (uint32_t k = i; k < j; k++) {
-            const struct prof_label *l = &s->labels[m->order[k]];
-            if (num)
-                kb_uvarint(&m->kb, (uint64_t)l->num);
-            else
-                kb_str(&m->kb, l->str);
-        }
-        if (num) {
-            kb_uvarint(&m->kb, units ? j - i : 0);
-            for (uint32_t k = i; units && k < j; k++)
-                kb_str(&m->kb, s->labels[m->order[k]].unit);
-        }
-        i = j;
+        m->lbuf[j] = c;
     }
 }
 
-static void map_sample(struct merger *m, const struct prof_sample *s, size_t nvalues)
+static uint64_t hash_stack(const uint32_t *locs, uint32_t n)
 {
+    return hash_key((const unsigned char *)locs, n * sizeof(uint32_t)) ^ n;
+}
+
+static bool same_labels(const struct prof_label *a, const struct prof_label *b, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (a[i].key != b[i].key || a[i].str != b[i].str || a[i].num != b[i].num || a[i].unit != b[i].unit)
+            return false;
+    return true;
+}
+
+static void itab_init(struct itab *t, size_t expected)
+{
+    t->cap = 64;
+    while (t->cap < expected * 2)
+        t->cap <<= 1;
+    t->h = xmalloc(t->cap * sizeof(*t->h));
+    t->v = xcalloc(t->cap, sizeof(*t->v));
+    t->len = 0;
+}
+
+static void itab_release(struct itab *t)
+{
+    free(t->h);
+    free(t->v);
+}
+
+/* Insert index idx with hash h at the empty slot k (from a probe). */
+static void itab_fill(struct itab *t, size_t k, uint64_t h, uint32_t idx)
+{
+    t->h[k] = h;
+    t->v[k] = idx + 1;
+    if (++t->len * 2 <= t->cap)
+        return;
+    uint64_t *oh = t->h;
+    uint32_t *ov = t->v;
+    size_t oc = t->cap;
+    t->cap *= 2;
+    t->h = xmalloc(t->cap * sizeof(*t->h));
+    t->v = xcalloc(t->cap, sizeof(*t->v));
+    for (size_t i = 0; i < oc; i++) {
+        if (!ov[i])
+            continue;
+        size_t j = (size_t)oh[i] & (t->cap - 1);
+        while (t->v[j])
+            j = (j + 1) & (t->cap - 1);
+        t->h[j] = oh[i];
+        t->v[j] = ov[i];
+    }
+    free(oh);
+    free(ov);
+}
+
+/* The merged stack of s: its locations mapped (in pprof's first-use order)
+ * the first time one of the source's stacks is seen, then remembered. */
+static uint32_t map_stack(struct merger *m, const struct prof_sample *s)
+{
+    bool memo = s->stack < m->src->nstacks;
+    if (memo && m->smemo[s->stack] != PROF_NONE)
+        return m->smemo[s->stack];
     if (s->nlocs > m->caplocbuf)
         xgrow(&m->locbuf, &m->caplocbuf, s->nlocs, sizeof(*m->locbuf));
     for (uint32_t i = 0; i < s->nlocs; i++)
         m->locbuf[i] = map_location(m, s->locs[i]);
-    m->kb.len = 0;
-    for (uint32_t i = 0; i < s->nlocs; i++)
-        kb_uvarint(&m->kb, (uint64_t)m->locbuf[i] + 1);
-    kb_uvarint(&m->kb, 0);
-    key_labels(m, s);
-    uint64_t h = hash_key(m->kb.b, m->kb.len);
-    struct kent *e = ktab_slot(&m->stab, h, m->kb.b, m->kb.len);
-    if (e->used) {
-        int64_t *v = m->samples[e->val].values;
-        for (size_t i = 0; i < nvalues; i++)
-            v[i] = wrap_add(v[i], s->values[i]);
-        return;
+    uint64_t hs = hash_stack(m->locbuf, s->nlocs);
+    size_t mask = m->stacks.cap - 1, j = (size_t)hs & mask;
+    uint32_t id = PROF_NONE;
+    for (; m->stacks.v[j]; j = (j + 1) & mask) {
+        uint32_t c = m->stacks.v[j] - 1;
+        if (m->stacks.h[j] == hs && m->stack_n[c] == s->nlocs &&
+            memcmp(m->stack_locs[c], m->locbuf, s->nlocs * sizeof(uint32_t)) == 0) {
+            id = c;
+            break;
+        }
+    }
+    if (id == PROF_NONE) {
+        uint32_t *locs = arena_alloc(m->a, (s->nlocs ? s->nlocs : 1) * sizeof(uint32_t));
+        memcpy(locs, m->locbuf, s->nlocs * sizeof(uint32_t));
+        if (m->nstacks == m->capstacks) {
+            size_t cap = m->capstacks;
+            xgrow(&m->stack_locs, &m->capstacks, m->nstacks + 1, sizeof(*m->stack_locs));
+            xgrow(&m->stack_n, &cap, m->nstacks + 1, sizeof(*m->stack_n));
+        }
+        id = (uint32_t)m->nstacks++;
+        m->stack_locs[id] = locs;
+        m->stack_n[id] = s->nlocs;
+        itab_fill(&m->stacks, j, hs, id);
+    }
+    if (memo)
+        m->smemo[s->stack] = id;
+    return id;
+}
+
+static void map_sample(struct merger *m, const struct prof_sample *s, size_t nvalues)
+{
+    uint32_t stack = map_stack(m, s);
+    canonical_labels(m, s);
+    uint64_t h = hash_u64((uint64_t)stack + 1);
+    for (uint32_t i = 0; i < s->nlabels; i++) {
+        const struct prof_label *l = &m->lbuf[i];
+        h = hash_u64(h ^ (uint64_t)(uintptr_t)l->key);
+        h = hash_u64(h ^ (l->str ? (uint64_t)(uintptr_t)l->str : (uint64_t)l->num));
+        h = hash_u64(h ^ (uint64_t)(uintptr_t)l->unit);
+    }
+    size_t mask = m->stab.cap - 1, k = (size_t)h & mask;
+    for (; m->stab.v[k]; k = (k + 1) & mask) {
+        if (m->stab.h[k] != h)
+            continue;
+        struct prof_sample *o = &m->samples[m->stab.v[k] - 1];
+        if (o->stack == stack && o->nlabels == s->nlabels && same_labels(o->labels, m->lbuf, s->nlabels)) {
+            for (size_t i = 0; i < nvalues; i++)
+                o->values[i] = wrap_add(o->values[i], s->values[i]);
+            return;
+        }
     }
     if (m->nsamples == m->capsamples)
         xgrow(&m->samples, &m->capsamples, m->nsamples + 1, sizeof(*m->samples));
     uint32_t idx = (uint32_t)m->nsamples++;
     struct prof_sample *ns = &m->samples[idx];
-    ns->nlocs = s->nlocs;
-    ns->locs = arena_alloc(m->a, (s->nlocs ? s->nlocs : 1) * sizeof(uint32_t));
-    memcpy(ns->locs, m->locbuf, s->nlocs * sizeof(uint32_t));
+    itab_fill(&m->stab, k, h, idx);
+    /* Samples with equal stacks share one id and one location array. */
+    ns->stack = stack;
+    ns->locs = m->stack_locs[stack];
+    ns->nlocs = m->stack_n[stack];
     ns->values = arena_alloc(m->a, (nvalues ? nvalues : 1) * sizeof(int64_t));
     memcpy(ns->values, s->values, nvalues * sizeof(int64_t));
     ns->nlabels = s->nlabels;
     ns->labels = NULL;
     if (s->nlabels) {
         ns->labels = ARENA_NEWN(m->a, struct prof_label, s->nlabels);
-        for (uint32_t i = 0; i < s->nlabels; i++) {
-            const struct prof_label *l = &s->labels[i];
-            ns->labels[i].key = intern(m, l->key);
-            ns->labels[i].str = l->str ? intern(m, l->str) : NULL;
-            ns->labels[i].num = l->num;
-            ns->labels[i].unit = intern(m, l->unit);
-        }
+        memcpy(ns->labels, m->lbuf, s->nlabels * sizeof(*ns->labels));
     }
-    ktab_fill(&m->stab, e, h, keep_key(m), m->kb.len, idx);
 }
 
 /* pprof's combineHeaders: the merged profile's header fields. */
@@ -839,10 +926,13 @@ static void fill_memo(uint32_t **memo, size_t n)
 static void merger_release(struct merger *m)
 {
     ktab_release(&m->strs);
-    ktab_release(&m->stab);
+    itab_release(&m->stab);
     ktab_release(&m->locs);
     ktab_release(&m->funcs);
     ktab_release(&m->maps);
+    itab_release(&m->stacks);
+    free(m->stack_locs);
+    free(m->stack_n);
     arena_release(&m->keys);
     free(m->kb.b);
     free(m->samples);
@@ -852,7 +942,7 @@ static void merger_release(struct merger *m)
     free(m->locbuf);
     free(m->linebuf);
     free(m->slots);
-    free(m->order);
+    free(m->lbuf);
 }
 
 /* Move a heap array into the arena. */
@@ -876,19 +966,12 @@ struct profile *profile_merge(struct profile *const *ps, size_t n, struct prof_e
     arena_init(&m.out->arena, 1 << 20);
     m.a = &m.out->arena;
     arena_init(&m.keys, 1 << 20);
-    size_t ns = 0, nl = 0, nf = 0;
-    for (size_t k = 0; k < n; k++) {
-        ns += ps[k]->nsamples;
-        nl += ps[k]->nlocations;
-        nf += ps[k]->nfunctions;
-    }
-    ktab_init(&m.strs, nf * 2 + 64);
-    ktab_init(&m.stab, ps[0]->nsamples);
+    ktab_init(&m.strs, ps[0]->nfunctions * 2 + 64);
+    itab_init(&m.stab, ps[0]->nsamples);
     ktab_init(&m.locs, ps[0]->nlocations);
     ktab_init(&m.funcs, ps[0]->nfunctions);
     ktab_init(&m.maps, ps[0]->nmappings);
-    (void)ns;
-    (void)nl;
+    itab_init(&m.stacks, ps[0]->nstacks);
     if (combine_headers(&m, ps, n, err)) {
         merger_release(&m);
         profile_free(&m.out);
@@ -902,6 +985,7 @@ struct profile *profile_merge(struct profile *const *ps, size_t n, struct prof_e
         fill_memo(&m.map_memo, src->nmappings);
         fill_memo(&m.loc_memo, src->nlocations);
         fill_memo(&m.fn_memo, src->nfunctions);
+        fill_memo(&m.smemo, src->nstacks);
         m.map_off = xcalloc(src->nmappings ? src->nmappings : 1, sizeof(int64_t));
         /* The first mapping of the first profile with mappings is the main binary. */
         if (m.maps.len == 0 && src->nmappings > 0)
@@ -912,11 +996,13 @@ struct profile *profile_merge(struct profile *const *ps, size_t n, struct prof_e
         free(m.map_memo);
         free(m.loc_memo);
         free(m.fn_memo);
+        free(m.smemo);
         free(m.map_off);
     }
     struct profile *o = m.out;
     o->samples = to_arena(m.a, m.samples, m.nsamples, sizeof(*m.samples));
     o->nsamples = m.nsamples;
+    o->nstacks = m.nstacks;
     o->locations = to_arena(m.a, m.locations, m.nlocations, sizeof(*m.locations));
     o->nlocations = m.nlocations;
     o->functions = to_arena(m.a, m.functions, m.nfunctions, sizeof(*m.functions));
