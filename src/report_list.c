@@ -352,8 +352,8 @@ static struct list_item *matching_nodes(struct report *r, struct graph *g, size_
 }
 
 /* pprof's getSourceFromFile + the printing loop, for the nodes of one function in one file. */
-static void list_file(struct report *r, struct graph *g, struct src_reader *rd, const char *name, const char *file,
-                      struct list_item *it, size_t n)
+static void list_file(struct report *r, struct graph *g, struct src_reader *rd, const char *name,
+                      const char *file, struct list_item *it, size_t n)
 {
     struct strbuf *o = r->out;
     int64_t flat = 0, cum = 0;
@@ -744,7 +744,8 @@ static int elf_open(struct arena *a, const char *path, bool want_stext, struct e
     uint64_t shoff = er.is64 ? elf_get(&er, eh + 40, 8) : elf_get(&er, eh + 32, 4);
     const unsigned char *t = eh + (er.is64 ? 54 : 42);
     size_t phentsize = elf_get(&er, t, 2), phnum = elf_get(&er, t + 2, 2);
-    size_t shentsize = elf_get(&er, t + 4, 2), shnum = elf_get(&er, t + 6, 2), shstrndx = elf_get(&er, t + 8, 2);
+    size_t shentsize = elf_get(&er, t + 4, 2), shnum = elf_get(&er, t + 6, 2),
+           shstrndx = elf_get(&er, t + 8, 2);
     if (phnum && phentsize < (er.is64 ? 56u : 32u)) {
         *why = "invalid program header size";
         goto out;
@@ -859,7 +860,8 @@ static const struct elf_phdr *text_prog_header(const struct elf_file *ef)
         return NULL;
     for (size_t i = 0; i < ef->nph; i++) {
         const struct elf_phdr *p = &ef->ph[i];
-        if (p->type == 1 && (p->flags & 1) && ef->text_addr >= p->vaddr && ef->text_addr < p->vaddr + p->memsz)
+        if (p->type == 1 && (p->flags & 1) && ef->text_addr >= p->vaddr &&
+            ef->text_addr < p->vaddr + p->memsz)
             return p;
     }
     return NULL;
@@ -899,8 +901,8 @@ static bool kernel_base(const struct elf_phdr *ls, const struct objmap *m, uint6
 }
 
 /* elfexec.GetBase. */
-static int elf_base(struct arena *a, const struct elf_file *ef, const struct elf_phdr *ls, const struct objmap *m,
-                    uint64_t *base, const char **why)
+static int elf_base(struct arena *a, const struct elf_file *ef, const struct elf_phdr *ls,
+                    const struct objmap *m, uint64_t *base, const char **why)
 {
     if (m->start == 0 && m->offset == 0 && (m->limit == UINT64_MAX || m->limit == 0)) {
         *base = 0;
@@ -1038,7 +1040,8 @@ static int obj_open(struct arena *a, const struct prof_mapping *m, struct objfil
     ssize_t n = read(fd, magic, 4);
     close(fd);
     if (n != 4) {
-        *why = arena_printf(a, "error reading magic number from %s: %s", m->file, n <= 0 ? "EOF" : "unexpected EOF");
+        *why = arena_printf(a, "error reading magic number from %s: %s", m->file,
+                            n <= 0 ? "EOF" : "unexpected EOF");
         return -1;
     }
     if (memcmp(magic, "\x7f" "ELF", 4) != 0) {
@@ -1058,7 +1061,8 @@ static int obj_open(struct arena *a, const struct prof_mapping *m, struct objfil
     }
     uint64_t base;
     if (elf_base(a, &of->ef, text_prog_header(&of->ef), &of->om, &base, &err)) {
-        *why = arena_printf(a, "error reading ELF file %s: could not identify base for %s: %s", m->file, m->file, err);
+        *why = arena_printf(a, "error reading ELF file %s: could not identify base for %s: %s", m->file,
+                            m->file, err);
         return -1;
     }
     return 0;
@@ -1192,7 +1196,10 @@ static const char *strip_clones(struct arena *a, const char *s)
     return c ? arena_strndup(a, s, (size_t)(c - s)) : s;
 }
 
-static bool re_match(const struct prof_regex *re, const char *s) { return !re || regex_match(re, s, strlen(s)); }
+static bool re_match(const struct prof_regex *re, const char *s)
+{
+    return !re || regex_match(re, s, strlen(s));
+}
 
 /* pprof's matchSymbol for one group of names at one address: the names to
  * report, or 0 when the group does not match. */
@@ -1290,8 +1297,8 @@ static void object_symbols(struct report *r, const struct objtools *t, struct ob
     }
     for (size_t g = 0; g < ng; g++) {
         const char **match;
-        size_t nm = match_group(r, names + groups[g].first, groups[g].n, dem + groups[g].first, groups[g].start,
-                                groups[g].end, has_addr, addr, &match);
+        size_t nm = match_group(r, names + groups[g].first, groups[g].n, dem + groups[g].first,
+                                groups[g].start, groups[g].end, has_addr, addr, &match);
         if (!nm)
             continue;
         xgrow(syms, capsyms, *nsyms + 1, sizeof(struct objsym));
@@ -1373,7 +1380,10 @@ struct inst {
 };
 
 static bool is_gospace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
-static bool is_xdigit_c(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+static bool is_xdigit_c(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
 
 /* The prefixes `;?\s?` can take at the start of s, in the regexp's order of preference. */
 static size_t prefix_options(const char *s, size_t opts[4])
@@ -1518,7 +1528,8 @@ static int cmp_sym(const void *pa, const void *pb)
 }
 
 /* pprof's annotateAssembly + the printing loop of PrintAssembly for one symbol. */
-static void print_symbol(struct report *r, struct graph *g, struct objsym *s, struct inst *insts, size_t ninsts)
+static void print_symbol(struct report *r, struct graph *g, struct objsym *s, struct inst *insts,
+                         size_t ninsts)
 {
     struct strbuf *o = r->out;
     struct arena *a = r->a;
@@ -1605,8 +1616,8 @@ static void print_symbol(struct report *r, struct graph *g, struct objsym *s, st
 }
 
 /* objdump over [start, end] of file (pprof's Disasm). */
-static int disassemble(struct report *r, const struct objtools *t, const char *file, uint64_t start, uint64_t end,
-                       struct inst **insts, size_t *n, struct prof_err *err)
+static int disassemble(struct report *r, const struct objtools *t, const char *file, uint64_t start,
+                       uint64_t end, struct inst **insts, size_t *n, struct prof_err *err)
 {
     struct arena *a = r->a;
     if (!t->objdump)
@@ -1707,7 +1718,8 @@ int report_disasm(struct report *r, struct prof_err *err)
             prof_errf(err, PROF_EUSAGE, "no matches found for address 0x%" PRIx64, address);
         else
             prof_errf(err, PROF_EUSAGE,
-                      "address 0x%" PRIx64 " found in binary, but the corresponding symbols do not have samples in "
+                      "address 0x%" PRIx64
+                      " found in binary, but the corresponding symbols do not have samples in "
                       "the profile",
                       address);
         goto out;
@@ -1789,7 +1801,10 @@ static const char **strmap_slot(struct strmap *m, const char *key, bool insert)
     return &m->vals[j];
 }
 
-static void strmap_put(struct strmap *m, const char *key, const char *val) { *strmap_slot(m, key, true) = val; }
+static void strmap_put(struct strmap *m, const char *key, const char *val)
+{
+    *strmap_slot(m, key, true) = val;
+}
 static bool strmap_has(struct strmap *m, const char *key) { return strmap_slot(m, key, false) != NULL; }
 
 /* One frame of an instruction's inlined call stack (pprof's plugin.Frame). */
@@ -2014,8 +2029,8 @@ static int cmp_nm_sym(const void *pa, const void *pb)
 
 /* Without llvm-symbolizer and addr2line, pprof names addresses from the
  * symbol table alone (its addr2LinerNM): one frame with just the function. */
-static void nm_frames(struct weblist *w, const char *config, const char *file, const uint64_t *addrs, size_t n,
-                      struct frame **frames, size_t *nframes, bool *ok)
+static void nm_frames(struct weblist *w, const char *config, const char *file, const uint64_t *addrs,
+                      size_t n, struct frame **frames, size_t *nframes, bool *ok)
 {
     struct arena *a = w->r->a;
     const char *nm = find_exe(a, config, "nm", "llvm-nm");
@@ -2298,8 +2313,8 @@ static void wl_range_insts(struct weblist *w, const struct wl_range *rg)
             fr = one;
             nf = 1;
         }
-        struct wl_inst x = {addr, insts[i].addr, length, insts[i].text, nf ? fr[0].file : "", nf ? fr[0].line : 0,
-                            0, 0};
+        struct wl_inst x = {
+            addr, insts[i].addr, length, insts[i].text, nf ? fr[0].file : "", nf ? fr[0].line : 0, 0, 0};
         uint32_t xi = wl_inst_add(w, &x);
         const uint64_t neighborhood = 32;
         if (nf > 0 && fr[0].line != 0) {
@@ -2428,8 +2443,8 @@ static const char *weblist_page_head =
     "<body>\n\n";
 
 /* One source line with its instructions (pprof's printFunctionSourceLine). */
-static void wl_print_line(struct weblist *w, struct src_reader *rd, int64_t lineno, const char *text, size_t tlen,
-                          const struct wl_rec *recs, size_t n)
+static void wl_print_line(struct weblist *w, struct src_reader *rd, int64_t lineno, const char *text,
+                          size_t tlen, const struct wl_rec *recs, size_t n)
 {
     struct report *r = w->r;
     struct strbuf *o = r->out;
@@ -2538,7 +2553,8 @@ struct wl_func {
 };
 
 /* pprof's printFile: the file's lines of interest split into functions. */
-static void wl_print_file(struct weblist *w, struct src_reader *rd, uint32_t fi, const struct wl_rec *recs, size_t n)
+static void wl_print_file(struct weblist *w, struct src_reader *rd, uint32_t fi, const struct wl_rec *recs,
+                          size_t n)
 {
     struct report *r = w->r;
     struct strbuf *o = r->out;
@@ -2744,8 +2760,8 @@ int report_weblist(struct report *r, struct prof_err *err)
             fr[nfr].line = vl->lines[k].line;
             nfr++;
         }
-        struct wl_inst x = {w.addrs[i].addr, w.addrs[i].addr, 1, "", nfr ? fr[0].file : "", nfr ? fr[0].line : 0,
-                            0, 0};
+        struct wl_inst x = {w.addrs[i].addr,       w.addrs[i].addr,      1, "",
+                            nfr ? fr[0].file : "", nfr ? fr[0].line : 0, 0, 0};
         uint32_t xi = wl_inst_add(&w, &x);
         wl_add_stack(&w, xi, fr, nfr);
     }
