@@ -628,7 +628,11 @@ static void filter_by_name(struct report *r, struct prof_regex *focus, struct pr
                 ign = true;
                 break;
             }
-            f |= v == FI_FOCUS;
+            if (v == FI_FOCUS) {
+                f = true;
+                if (!ignore)
+                    break; /* nothing can be ignored: one focused frame decides */
+            }
         }
         if (!f || ign)
             continue;
