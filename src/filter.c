@@ -381,7 +381,8 @@ static bool label_values(struct strbuf *sb, const struct prof_sample *s, const c
 {
     strbuf_reset(sb);
     size_t nval = 0;
-    uint32_t nnum = 0, nunits = 0;
+    uint32_t nnum = 0;
+    bool units = false;
     for (uint32_t k = 0; k < s->nlabels; k++) {
         const struct prof_label *l = &s->labels[k];
         if (strcmp(l->key, key) != 0)
@@ -392,18 +393,18 @@ static bool label_values(struct strbuf *sb, const struct prof_sample *s, const c
             strbuf_adds(sb, l->str);
         } else {
             nnum++;
-            if (l->unit[0])
-                nunits = nnum; /* Go pads the unit list up to the last declared unit */
+            units |= l->unit[0] != 0;
         }
     }
-    if (nnum == 0 || (nunits != 0 && nunits != nnum))
+    if (nnum == 0)
         return nval > 0;
     for (uint32_t k = 0; k < s->nlabels; k++) {
         const struct prof_label *l = &s->labels[k];
         if (l->str || strcmp(l->key, key) != 0)
             continue;
         char buf[128];
-        if (nunits)
+        /* Go's decoder pads a key's unit list with "" once any of its values has a unit. */
+        if (units)
             units_scaled_label(buf, sizeof(buf), l->num, l->unit, unit_opt);
         else
             units_scaled_label(buf, sizeof(buf), l->num, "", "");
