@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "prof/fetch.h"
 #include "prof/units.h"
 #include "prof/util.h"
 
@@ -138,6 +139,8 @@ static void kb_uvarint(struct kbuf *k, uint64_t v)
 
 static void kb_bytes(struct kbuf *k, const void *p, size_t n)
 {
+    if (n == 0)
+        return;
     kb_need(k, n);
     memcpy(k->b + k->len, p, n);
     k->len += n;
@@ -687,7 +690,8 @@ static uint32_t map_location(struct merger *m, uint32_t si)
     nl->folded = sl->folded;
     nl->nlines = sl->nlines;
     nl->lines = ARENA_NEWN(m->a, struct prof_line, sl->nlines ? sl->nlines : 1);
-    memcpy(nl->lines, m->linebuf, sl->nlines * sizeof(*nl->lines));
+    if (sl->nlines)
+        memcpy(nl->lines, m->linebuf, sl->nlines * sizeof(*nl->lines));
     ktab_fill(&m->locs, e, h, keep_key(m), m->kb.len, idx);
     return m->loc_memo[si] = idx;
 }
@@ -795,14 +799,15 @@ static uint32_t map_stack(struct merger *m, const struct prof_sample *s)
     for (; m->stacks.v[j]; j = (j + 1) & mask) {
         uint32_t c = m->stacks.v[j] - 1;
         if (m->stacks.h[j] == hs && m->stack_n[c] == s->nlocs &&
-            memcmp(m->stack_locs[c], m->locbuf, s->nlocs * sizeof(uint32_t)) == 0) {
+            (s->nlocs == 0 || memcmp(m->stack_locs[c], m->locbuf, s->nlocs * sizeof(uint32_t)) == 0)) {
             id = c;
             break;
         }
     }
     if (id == PROF_NONE) {
         uint32_t *locs = arena_alloc(m->a, (s->nlocs ? s->nlocs : 1) * sizeof(uint32_t));
-        memcpy(locs, m->locbuf, s->nlocs * sizeof(uint32_t));
+        if (s->nlocs)
+            memcpy(locs, m->locbuf, s->nlocs * sizeof(uint32_t));
         if (m->nstacks == m->capstacks) {
             size_t cap = m->capstacks;
             xgrow(&m->stack_locs, &m->capstacks, m->nstacks + 1, sizeof(*m->stack_locs));
@@ -850,7 +855,8 @@ static void map_sample(struct merger *m, const struct prof_sample *s, size_t nva
     ns->locs = m->stack_locs[stack];
     ns->nlocs = m->stack_n[stack];
     ns->values = arena_alloc(m->a, (nvalues ? nvalues : 1) * sizeof(int64_t));
-    memcpy(ns->values, s->values, nvalues * sizeof(int64_t));
+    if (nvalues)
+        memcpy(ns->values, s->values, nvalues * sizeof(int64_t));
     ns->nlabels = s->nlabels;
     ns->labels = NULL;
     if (s->nlabels) {
@@ -1048,7 +1054,8 @@ static struct profile *combine(struct profile **ps, size_t n, struct prof_err *e
  * ("problem fetching <what> profiles: ...") or when the only source fails
  * (then the error is that source's: "<source>: <reason>"). */
 static int grab(const char *const *srcs, size_t n, const char *what, const char *binary, const char *buildid,
-                struct profile **out, size_t *count, struct prof_err *err)
+                const struct prof_config *cfg, bool *remote, struct profile **out, size_t *count,
+                struct prof_err *err)
 {
     struct profile *acc = NULL;
     struct profile **chunk = xmalloc(CHUNK_SIZE * sizeof(*chunk));
@@ -1058,7 +1065,9 @@ static int grab(const char *const *srcs, size_t n, const char *what, const char 
         size_t end = start + CHUNK_SIZE < n ? start + CHUNK_SIZE : n, k = 0;
         for (size_t i = start; i < end; i++) {
             struct prof_err e = {0};
-            struct profile *p = profile_load(srcs[i], &e);
+            bool fetched = false; /* a URL source, fetched: the result is saved (fetch_save) */
+            struct profile *p = profile_load_source(srcs[i], cfg, &fetched, &e);
+            *remote = *remote || fetched;
             if (!p) {
                 if (n == 1) {
                     *err = e;
@@ -1130,9 +1139,10 @@ struct profile *profile_load_sources(const char *const *sources, size_t n, const
     const char *base = diff ? cfg->diff_base : cfg->base;
     size_t nsrc = 0, nbase = 0;
     struct profile *p = NULL, *pb = NULL;
-    if (grab(sources, n, "source", binary, cfg->buildid, &p, &nsrc, err))
+    bool remote = false;
+    if (grab(sources, n, "source", binary, cfg->buildid, cfg, &remote, &p, &nsrc, err))
         return NULL;
-    if (base[0] && grab(&base, 1, "base", binary, cfg->buildid, &pb, &nbase, err)) {
+    if (base[0] && grab(&base, 1, "base", binary, cfg->buildid, cfg, &remote, &pb, &nbase, err)) {
         profile_free(&p);
         return NULL;
     }
@@ -1161,5 +1171,7 @@ struct profile *profile_load_sources(const char *const *sources, size_t n, const
     }
     if (cfg->add_comment[0])
         add_comment(p, cfg->add_comment);
+    if (remote)
+        fetch_save(p);
     return p;
 }
