@@ -203,6 +203,13 @@ struct strtab {
 };
 
 struct graph_tagdata {
+    /* Samples with equal stacks and equal tag keys walk the graph the same
+     * way: graph_init merges them (values summed) into `merged`, which
+     * graph_build walks instead of `src`.  The arrays below are per merged
+     * sample. */
+    const struct graph_input *src;
+    struct graph_input merged;
+    struct graph_input by_stack; /* merged by stack alone, for walks without tags */
     uint32_t *labelset;        /* per view sample */
     uint32_t *num_first;       /* per view sample, into nums */
     uint32_t *num_count;
@@ -254,6 +261,98 @@ static const char *bytes_unit(const struct profile *p)
                 return s->labels[k].unit;
     }
     return "bytes";
+}
+
+static bool same_tag_keys(const struct graph_tagdata *td, uint32_t a, const uint32_t *lsb, const uint32_t *nfb,
+                          const uint32_t *ncb, size_t b)
+{
+    if (td->labelset[a] != lsb[b] || td->num_count[a] != ncb[b])
+        return false;
+    for (uint32_t k = 0; k < ncb[b]; k++) {
+        const struct tag_num *x = &td->nums[td->num_first[a] + k], *y = &td->nums[nfb[b] + k];
+        if (x->combo != y->combo || x->value != y->value)
+            return false;
+    }
+    return true;
+}
+
+/* Merge samples with equal stacks and tag keys.  Like report.c's stack
+ * aggregation, only samples with value > 0 and divisor >= 0 are combined, so
+ * no sum becomes zero where its parts were not. */
+static void tagdata_merge(struct graph *g, const struct graph_input *in, struct graph_tagdata *td)
+{
+    struct arena *a = g->arena;
+    size_t ns = in->nsamples;
+    uint32_t *ls = td->labelset, *nf = td->num_first, *nc = td->num_count;
+    struct view_sample *out = arena_alloc(a, (ns + 1) * sizeof(*out));
+    td->labelset = arena_alloc(a, (ns + 1) * sizeof(uint32_t));
+    td->num_first = arena_alloc(a, (ns + 1) * sizeof(uint32_t));
+    td->num_count = arena_alloc(a, (ns + 1) * sizeof(uint32_t));
+    struct u64map seen;
+    u64map_init(&seen, ns < 1024 ? 1024 : ns);
+    size_t n = 0;
+    for (size_t i = 0; i < ns; i++) {
+        const struct view_sample *s = &in->samples[i];
+        if (s->value == 0 && s->div == 0)
+            continue;
+        bool mergeable = s->stack != PROF_NONE && s->stack < in->nstacks && s->value > 0 && s->div >= 0;
+        if (mergeable) {
+            uint64_t h = hash_u64((uint64_t)s->stack << 32 | ls[i]);
+            for (uint32_t k = 0; k < nc[i]; k++) {
+                const struct tag_num *t = &td->nums[nf[i] + k];
+                h = hash_u64(h ^ t->combo) ^ (uint64_t)t->value;
+            }
+            bool found = false;
+            for (;; h++) {
+                uint32_t m;
+                if (!u64map_get(&seen, h, &m))
+                    break;
+                if (out[m].stack == s->stack && same_tag_keys(td, m, ls, nf, nc, i)) {
+                    out[m].value += s->value;
+                    out[m].div += s->div;
+                    found = true;
+                    break;
+                }
+            }
+            if (found)
+                continue;
+            bool ins;
+            u64map_put(&seen, h, (uint32_t)n, &ins);
+        }
+        out[n] = *s;
+        td->labelset[n] = ls[i];
+        td->num_first[n] = nf[i];
+        td->num_count[n] = nc[i];
+        n++;
+    }
+    td->src = in;
+    td->merged = *in;
+    td->merged.samples = out;
+    td->merged.nsamples = n;
+
+    /* The same by stack alone. */
+    struct view_sample *bs = arena_alloc(a, (n + 1) * sizeof(*bs));
+    uint32_t *slot = arena_alloc(a, (in->nstacks + 1) * sizeof(uint32_t));
+    memset(slot, 0xff, (in->nstacks + 1) * sizeof(uint32_t));
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct view_sample *s = &out[i];
+        if (s->stack == PROF_NONE || s->stack >= in->nstacks || s->value <= 0 || s->div < 0) {
+            bs[m++] = *s;
+            continue;
+        }
+        if (slot[s->stack] == PROF_NONE) {
+            slot[s->stack] = (uint32_t)m;
+            bs[m++] = *s;
+        } else {
+            bs[slot[s->stack]].value += s->value;
+            bs[slot[s->stack]].div += s->div;
+        }
+    }
+    u64map_release(&seen);
+    td->by_stack = *in;
+    td->by_stack.samples = bs;
+    td->by_stack.nsamples = m;
 }
 
 static void tagdata_init(struct graph *g, const struct graph_input *in, const struct graph_options *o)
@@ -353,6 +452,7 @@ static void tagdata_init(struct graph *g, const struct graph_input *in, const st
     u64map_release(&combos);
     u64map_release(&td->labelsets.map);
     u64map_release(&td->names.map);
+    tagdata_merge(g, in, td);
 }
 
 const char *graph_labelset_name(const struct graph *g, uint32_t labelset)
@@ -557,6 +657,12 @@ void graph_release(struct graph *g)
     u64map_release(&g->tag_map);
     g->tags = NULL;
     g->ntags = g->captags = 0;
+    if (g->nodes_heap) {
+        free(g->nodes);
+        g->nodes = NULL;
+        g->nnodes = g->ninfo = 0;
+        g->nodes_heap = false;
+    }
 }
 
 static uint32_t edge_get(struct graph *g, uint32_t src, uint32_t dst)
@@ -608,26 +714,29 @@ static void build_adjacency(struct graph *g)
     }
 }
 
-void graph_build(struct graph *g, const struct graph_input *in, const bool *kept, bool drop_negative)
-{
-    for (size_t i = 0; i < g->nnodes; i++) {
-        struct graph_node *n = &g->nodes[i];
-        n->flat = n->flat_div = n->cum = n->cum_div = 0;
-        n->stamp = 0;
-        n->cache_dst = 0;
-    }
-    g->nnodes = g->ninfo; /* drop call-tree nodes of an earlier build */
-    g->nedges = 0;
-    u64map_release(&g->edge_map);
-    u64map_init(&g->edge_map, 1024);
-    const struct graph_tagdata *td = g->td;
-    if (td)
-        tags_reset(g);
+enum { TAGS_NONE, TAGS_ALL, TAGS_MASK };
 
+/* The sample walk of newGraph.  With values, node and edge values are
+ * accumulated (counters must be reset); tags are added for every node
+ * (TAGS_ALL) or for the nodes in mask (TAGS_MASK), following exactly the
+ * cum/flat visits of the value walk. */
+static void walk(struct graph *g, const struct graph_input *in, const bool *kept, bool values, int tags,
+                 const bool *mask)
+{
+    const struct graph_tagdata *td = g->td && in == g->td->src ? g->td : NULL; /* else keys of another input */
+    if (!td)
+        tags = TAGS_NONE;
+    if (!values && tags == TAGS_NONE)
+        return;
+    if (td)
+        in = tags == TAGS_NONE ? &td->by_stack : &td->merged;
     for (size_t si = 0; si < in->nsamples; si++) {
         const struct view_sample *s = &in->samples[si];
         int64_t w = s->value, dw = s->div;
         if (w == 0 && dw == 0)
+            continue;
+        bool tagged = tags != TAGS_NONE && (td->labelset[si] || td->num_count[si]);
+        if (!values && !tagged)
             continue;
         uint32_t stamp = (uint32_t)si + 1;
         uint32_t parent = PROF_NONE;
@@ -644,12 +753,14 @@ void graph_build(struct graph *g, const struct graph_input *in, const bool *kept
                 struct graph_node *n = &g->nodes[ni];
                 if (n->stamp != stamp) {
                     n->stamp = stamp;
-                    n->cum += w;
-                    n->cum_div += dw;
-                    if (td && (td->labelset[si] || td->num_count[si]))
+                    if (values) {
+                        n->cum += w;
+                        n->cum_div += dw;
+                    }
+                    if (tagged && (tags == TAGS_ALL || mask[ni]))
                         add_tags(g, ni, si, w, dw, false);
                 }
-                if (parent != PROF_NONE && parent != ni) {
+                if (values && parent != PROF_NONE && parent != ni) {
                     uint32_t ei = edge_get(g, parent, ni); /* may grow g->edges */
                     struct graph_edge *e = &g->edges[ei];
                     if (e->stamp != stamp) {
@@ -667,14 +778,34 @@ void graph_build(struct graph *g, const struct graph_input *in, const bool *kept
             }
         }
         if (parent != PROF_NONE && !residual) {
-            g->nodes[parent].flat += w;
-            g->nodes[parent].flat_div += dw;
-            if (td && (td->labelset[si] || td->num_count[si]))
+            if (values) {
+                g->nodes[parent].flat += w;
+                g->nodes[parent].flat_div += dw;
+            }
+            if (tagged && (tags == TAGS_ALL || mask[parent]))
                 add_tags(g, parent, si, w, dw, true);
         }
     }
+}
+
+static void build(struct graph *g, const struct graph_input *in, const bool *kept, bool drop_negative, int tags,
+                  const bool *mask)
+{
+    for (size_t i = 0; i < g->nnodes; i++) {
+        struct graph_node *n = &g->nodes[i];
+        n->flat = n->flat_div = n->cum = n->cum_div = 0;
+        n->stamp = 0;
+        n->cache_dst = 0;
+    }
+    g->nnodes = g->ninfo; /* drop call-tree nodes of an earlier build */
+    g->nedges = 0;
+    u64map_release(&g->edge_map);
+    u64map_init(&g->edge_map, 1024);
+    if (g->td)
+        tags_reset(g);
+    walk(g, in, kept, true, tags, mask);
     build_adjacency(g);
-    if (td)
+    if (g->td)
         build_tag_lists(g);
 
     g->order = arena_alloc(g->arena, (g->nnodes + 1) * sizeof(uint32_t));
@@ -687,6 +818,24 @@ void graph_build(struct graph *g, const struct graph_input *in, const bool *kept
             continue;
         g->order[g->norder++] = (uint32_t)i;
     }
+}
+
+void graph_build(struct graph *g, const struct graph_input *in, const bool *kept, bool drop_negative)
+{
+    build(g, in, kept, drop_negative, TAGS_ALL, NULL);
+}
+
+/* Compute the tags of the nodes in mask (NULL: all) for the graph as last
+ * built with kept, without touching its values. */
+static void tag_pass(struct graph *g, const struct graph_input *in, const bool *kept, const bool *mask)
+{
+    if (!g->td)
+        return;
+    for (size_t i = 0; i < g->nnodes; i++)
+        g->nodes[i].stamp = 0;
+    tags_reset(g);
+    walk(g, in, kept, false, mask ? TAGS_MASK : TAGS_ALL, mask);
+    build_tag_lists(g);
 }
 
 /* ---- call tree (pprof's newTree) ----
@@ -707,14 +856,26 @@ void graph_build_tree(struct graph *g, const struct graph_input *in, bool drop_n
     g->nedges = 0;
     u64map_release(&g->edge_map);
     u64map_init(&g->edge_map, 1024);
-    const struct graph_tagdata *td = g->td;
-    if (td)
+    const struct graph_tagdata *td = g->td && in == g->td->src ? g->td : NULL; /* else keys of another input */
+    if (g->td)
         tags_reset(g);
+    if (td)
+        in = &td->merged;
     g->call_tree = true;
 
     struct u64map tree; /* (parent + 1) << 32 | info -> tree node */
     u64map_init(&tree, 1024);
-    size_t cap = g->nnodes;
+    /* Tree nodes can be many: grow them on the heap (graph_release frees). */
+    size_t cap = g->nnodes + 1024;
+    if (!g->nodes_heap) {
+        struct graph_node *hn = xmalloc(cap * sizeof(*hn));
+        memcpy(hn, g->nodes, g->nnodes * sizeof(*hn));
+        g->nodes = hn;
+        g->nodes_heap = true;
+        g->capnodes = cap;
+    } else {
+        cap = g->capnodes;
+    }
     for (size_t si = 0; si < in->nsamples; si++) {
         const struct view_sample *s = &in->samples[si];
         int64_t w = s->value, dw = s->div;
@@ -732,11 +893,9 @@ void graph_build_tree(struct graph *g, const struct graph_input *in, bool drop_n
                 uint32_t *slot = u64map_put(&tree, key, (uint32_t)g->nnodes, &ins);
                 if (ins) {
                     if (g->nnodes == cap) {
-                        size_t nc = cap ? cap * 2 : 256;
-                        struct graph_node *nn = arena_alloc(g->arena, nc * sizeof(*nn));
-                        memcpy(nn, g->nodes, g->nnodes * sizeof(*nn));
-                        g->nodes = nn;
-                        cap = nc;
+                        cap *= 2;
+                        g->nodes = xrealloc(g->nodes, cap * sizeof(*g->nodes));
+                        g->capnodes = cap;
                     }
                     struct graph_node *n = &g->nodes[g->nnodes++];
                     memset(n, 0, sizeof(*n));
@@ -771,7 +930,7 @@ void graph_build_tree(struct graph *g, const struct graph_input *in, bool drop_n
     }
     u64map_release(&tree);
     build_adjacency(g);
-    if (td)
+    if (g->td)
         build_tag_lists(g);
 
     g->order = arena_alloc(g->arena, (g->nnodes + 1) * sizeof(uint32_t));
@@ -1200,7 +1359,8 @@ static const char *gname(struct graph *g, uint32_t i)
 {
     struct graph_node *n = &g->nodes[i];
     if (!n->pname)
-        n->pname = node_printable_name(g->arena, &n->info);
+        n->pname = n->info_id != i && n->info_id < g->ninfo ? gname(g, n->info_id) /* call tree: share */
+                                                            : node_printable_name(g->arena, &n->info);
     return n->pname;
 }
 
@@ -1259,12 +1419,16 @@ static int node_cmp(const void *pa, const void *pb)
             return c;
         break;
     }
-    if (!sort_keys[a])
-        sort_keys[a] = node_key(g, &l->info);
-    if (!sort_keys[b])
-        sort_keys[b] = node_key(g, &r->info);
-    if ((c = strcmp(sort_keys[a], sort_keys[b])))
-        return c;
+    /* Keys are per info (call-tree nodes share their info node's). */
+    uint32_t ia = l->info_id, ib = r->info_id;
+    if (ia != ib) {
+        if (!sort_keys[ia])
+            sort_keys[ia] = node_key(g, &g->nodes[ia].info);
+        if (!sort_keys[ib])
+            sort_keys[ib] = node_key(g, &g->nodes[ib].info);
+        if ((c = strcmp(sort_keys[ia], sort_keys[ib])))
+            return c;
+    }
     /* Equal infos happen only in call trees, where pprof's order is random:
      * creation order makes ours reproducible. */
     return a < b ? -1 : a > b;
@@ -1406,10 +1570,14 @@ void graph_trimmed(struct graph *g, const struct graph_input *in, const struct g
 {
     memset(res, 0, sizeof(*res));
     bool tree = o->call_tree;
+    /* Graph mode computes tags only where they are used: for the nodes that
+     * may be selected (visual mode) and for the final graph. */
+    const bool *kept_now = NULL;
+    bool tags_done = false;
     if (tree)
         graph_build_tree(g, in, o->drop_negative);
     else
-        graph_build(g, in, NULL, o->drop_negative);
+        build(g, in, NULL, o->drop_negative, TAGS_NONE, NULL);
     int64_t total = 0;
     for (size_t i = 0; i < g->norder; i++)
         total += g->nodes[g->order[i]].flat;
@@ -1427,15 +1595,26 @@ void graph_trimmed(struct graph *g, const struct graph_input *in, const struct g
             }
         if (nkept != g->norder) {
             res->dropped_nodes = (int)(g->norder - nkept);
-            if (tree)
+            if (tree) {
                 graph_trim_tree(g, kept);
-            else
-                graph_build(g, in, kept, o->drop_negative);
+            } else {
+                build(g, in, kept, o->drop_negative, TAGS_NONE, NULL);
+                kept_now = kept;
+            }
         }
     }
     res->orig_count = (int)g->norder;
     graph_sort(g, t->order);
     if (t->nodecount > 0) {
+        if (!tree && t->visual && g->td) {
+            /* Only the first nodecount nodes can be selected. */
+            bool *mask = arena_calloc(g->arena, g->nnodes + 1, sizeof(bool));
+            size_t lim = (size_t)t->nodecount < g->norder ? (size_t)t->nodecount : g->norder;
+            for (size_t i = 0; i < lim; i++)
+                mask[g->order[i]] = true;
+            tag_pass(g, in, kept_now, lim == g->norder ? NULL : mask);
+            tags_done = lim == g->norder;
+        }
         graph_trim_tags(g, node_cutoff);
         graph_trim_edges(g, edge_cutoff);
         size_t max = select_top(g, t->nodecount, t->visual);
@@ -1443,12 +1622,17 @@ void graph_trimmed(struct graph *g, const struct graph_input *in, const struct g
             kept = arena_calloc(g->arena, g->nnodes + 1, sizeof(bool));
             for (size_t i = 0; i < max; i++)
                 kept[g->order[i]] = true;
-            if (tree)
+            if (tree) {
                 graph_trim_tree(g, kept);
-            else
-                graph_build(g, in, kept, o->drop_negative);
+            } else {
+                build(g, in, kept, o->drop_negative, TAGS_ALL, NULL);
+                tags_done = true;
+            }
             graph_sort(g, t->order);
         }
+    }
+    if (!tree && g->td && !tags_done) {
+        tag_pass(g, in, kept_now, NULL);
     }
     graph_trim_tags(g, node_cutoff);
     res->dropped_edges = graph_trim_edges(g, edge_cutoff);

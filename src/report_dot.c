@@ -81,7 +81,8 @@ static const char *node_pname(struct graph *g, uint32_t i)
 {
     struct graph_node *n = &g->nodes[i];
     if (!n->pname)
-        n->pname = node_printable_name(g->arena, &n->info);
+        n->pname = n->info_id != i && n->info_id < g->ninfo ? node_pname(g, n->info_id)
+                                                            : node_printable_name(g->arena, &n->info);
     return n->pname;
 }
 
@@ -458,48 +459,55 @@ int report_dot(struct report *r, struct prof_err *err)
 /* ---- callgrind ---- */
 
 /* callgrindName: "(N) name" the first time, "(N)" after; "" stays "". */
-static const char *cg_name(struct arena *a, struct u64map *ids, const char ***names, size_t *n, size_t *cap,
-                           const char *name)
-{
-    if (!name[0])
-        return "";
-    size_t len = strlen(name);
-    for (uint64_t h = hash_bytes(HASH_SEED, name, len);; h++) {
-        uint32_t id;
-        if (!u64map_get(ids, h, &id)) {
-            bool ins;
-            u64map_put(ids, h, (uint32_t)*n, &ins);
-            xgrow(names, cap, *n + 1, sizeof(char *));
-            (*names)[(*n)++] = name;
-            return arena_printf(a, "(%zu) %s", *n, name);
-        }
-        if (strcmp((*names)[id], name) == 0)
-            return arena_printf(a, "(%u)", id + 1);
-    }
-}
-
 struct cg_table {
     struct u64map ids;
     const char **names;
     size_t n, cap;
 };
 
-static const char *cg_lookup(struct arena *a, struct cg_table *t, const char *name)
+static void cg_name(struct strbuf *o, struct cg_table *t, const char *name)
 {
-    return cg_name(a, &t->ids, &t->names, &t->n, &t->cap, name);
+    if (!name[0])
+        return;
+    size_t len = strlen(name);
+    for (uint64_t h = hash_bytes(HASH_SEED, name, len);; h++) {
+        uint32_t id;
+        if (!u64map_get(&t->ids, h, &id)) {
+            bool ins;
+            u64map_put(&t->ids, h, (uint32_t)t->n, &ins);
+            xgrow(&t->names, &t->cap, t->n + 1, sizeof(char *));
+            t->names[t->n++] = name;
+            strbuf_addf(o, "(%zu) %s", t->n, name);
+            return;
+        }
+        if (t->names[id] == name || strcmp(t->names[id], name) == 0) {
+            strbuf_addf(o, "(%u)", id + 1);
+            return;
+        }
+    }
 }
 
 /* callgrindAddress: absolute first, then relative to the previous node when shorter. */
-static const char *cg_address(struct arena *a, const struct node_info *prev, uint64_t cur)
+static void cg_address(struct strbuf *o, const struct node_info *prev, uint64_t cur)
 {
-    const char *abs = arena_printf(a, "0x%" PRIx64, cur);
-    if (!prev)
-        return abs;
-    if (prev->address == cur)
-        return "*";
-    const char *rel = arena_printf(a, "%+" PRId64, (int64_t)(cur - prev->address));
-    return strlen(rel) < strlen(abs) ? rel : abs;
+    char abs[32], rel[32];
+    int na = snprintf(abs, sizeof(abs), "0x%" PRIx64, cur);
+    if (!prev) {
+        strbuf_add(o, abs, (size_t)na);
+        return;
+    }
+    if (prev->address == cur) {
+        strbuf_addc(o, '*');
+        return;
+    }
+    int nr = snprintf(rel, sizeof(rel), "%+" PRId64, (int64_t)(cur - prev->address));
+    if (nr < na)
+        strbuf_add(o, rel, (size_t)nr);
+    else
+        strbuf_add(o, abs, (size_t)na);
 }
+
+static int scmp(const char *a, const char *b) { return a == b ? 0 : strcmp(a, b); }
 
 static struct graph *cg_graph;
 static const uint32_t *cg_pos; /* node -> position in the graph's order */
@@ -511,11 +519,11 @@ static int cg_cmp(const void *pa, const void *pb)
     uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
     const struct graph_node *x = &cg_graph->nodes[a], *y = &cg_graph->nodes[b];
     int c;
-    if ((c = strcmp(x->info.file, y->info.file)) || (c = strcmp(x->info.name, y->info.name)))
+    if ((c = scmp(x->info.file, y->info.file)) || (c = scmp(x->info.name, y->info.name)))
         return c;
     if (x->tree_parent != y->tree_parent)
         return x->tree_parent < y->tree_parent ? -1 : 1;
-    if ((c = strcmp(x->info.orig_name, y->info.orig_name)) || (c = strcmp(x->info.objfile, y->info.objfile)))
+    if ((c = scmp(x->info.orig_name, y->info.orig_name)) || (c = scmp(x->info.objfile, y->info.objfile)))
         return c;
     if (x->info.start_line != y->info.start_line)
         return x->info.start_line < y->info.start_line ? -1 : 1;
@@ -525,7 +533,7 @@ static int cg_cmp(const void *pa, const void *pb)
 static bool same_function(const struct graph_node *x, const struct graph_node *y)
 {
     return x->tree_parent == y->tree_parent && x->info.start_line == y->info.start_line &&
-           strcmp(x->info.orig_name, y->info.orig_name) == 0 && strcmp(x->info.objfile, y->info.objfile) == 0;
+           scmp(x->info.orig_name, y->info.orig_name) == 0 && scmp(x->info.objfile, y->info.objfile) == 0;
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -552,8 +560,8 @@ static const char **disambiguated_names(struct arena *a, struct graph *g)
     for (size_t i = 0; i < g->norder;) {
         const struct graph_node *n = &g->nodes[v[i]];
         size_t j = i + 1;
-        while (j < g->norder && strcmp(g->nodes[v[j]].info.file, n->info.file) == 0 &&
-               strcmp(g->nodes[v[j]].info.name, n->info.name) == 0)
+        while (j < g->norder && scmp(g->nodes[v[j]].info.file, n->info.file) == 0 &&
+               scmp(g->nodes[v[j]].info.name, n->info.name) == 0)
             j++;
         /* Functions of the group, by first position. */
         size_t nf = 0;
@@ -607,23 +615,29 @@ int report_callgrind(struct report *r, struct prof_err *err)
     for (size_t i = 0; i < g.norder; i++) {
         const struct graph_node *n = &g.nodes[g.order[i]];
         const struct node_info *ni = &n->info;
-        if (!prev || strcmp(ni->objfile, prev->objfile) != 0 || strcmp(ni->file, prev->file) != 0 ||
-            strcmp(ni->name, prev->name) != 0) {
+        if (!prev || scmp(ni->objfile, prev->objfile) != 0 || scmp(ni->file, prev->file) != 0 ||
+            scmp(ni->name, prev->name) != 0) {
+            strbuf_adds(o, "\nob=");
+            cg_name(o, &obs, ni->objfile);
+            strbuf_adds(o, "\nfl=");
+            cg_name(o, &files, ni->file);
+            strbuf_adds(o, "\nfn=");
+            cg_name(o, &fns, ni->name);
             strbuf_addc(o, '\n');
-            strbuf_addf(o, "ob=%s\n", cg_lookup(r->a, &obs, ni->objfile));
-            strbuf_addf(o, "fl=%s\n", cg_lookup(r->a, &files, ni->file));
-            strbuf_addf(o, "fn=%s\n", cg_lookup(r->a, &fns, ni->name));
         }
-        strbuf_addf(o, "%s %" PRId64 " %" PRId64 "\n", cg_address(r->a, prev, ni->address), ni->lineno,
-                    cg_scaled(r, node_flat(n)));
-        const uint32_t *out = graph_sorted_edges(&g, n->out, n->nout);
+        cg_address(o, prev, ni->address);
+        strbuf_addf(o, " %" PRId64 " %" PRId64 "\n", ni->lineno, cg_scaled(r, node_flat(n)));
+        const uint32_t *out = n->nout > 1 ? graph_sorted_edges(&g, n->out, n->nout) : n->out;
         for (uint32_t k = 0; k < n->nout; k++) {
             const struct graph_edge *e = &g.edges[out[k]];
             const struct graph_node *callee = &g.nodes[e->dst];
-            strbuf_addf(o, "cfl=%s\n", cg_lookup(r->a, &files, callee->info.file));
-            strbuf_addf(o, "cfn=%s\n", cg_lookup(r->a, &fns, in_graph[e->dst] ? names[e->dst] : ""));
-            strbuf_addf(o, "calls=0 %s %" PRId64 "\n", cg_address(r->a, prev, callee->info.address), callee->info.lineno);
-            strbuf_addf(o, "* * %" PRId64 "\n", cg_scaled(r, e->weight));
+            strbuf_adds(o, "cfl=");
+            cg_name(o, &files, callee->info.file);
+            strbuf_adds(o, "\ncfn=");
+            cg_name(o, &fns, in_graph[e->dst] ? names[e->dst] : "");
+            strbuf_adds(o, "\ncalls=0 ");
+            cg_address(o, prev, callee->info.address);
+            strbuf_addf(o, " %" PRId64 "\n* * %" PRId64 "\n", callee->info.lineno, cg_scaled(r, e->weight));
         }
         prev = ni;
     }

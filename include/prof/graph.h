@@ -133,7 +133,7 @@ struct graph_tagdata; /* graph.c: per-sample labelsets and numeric tag keys */
 
 struct graph {
     struct arena *arena;        /* borrowed: the command's scratch arena */
-    struct graph_node *nodes;   /* arena: every node created */
+    struct graph_node *nodes;   /* arena (heap with nodes_heap): every node created */
     size_t nnodes;
     uint32_t *order;            /* arena: the graph's node list (pprof's g.Nodes) */
     size_t norder;
@@ -147,6 +147,8 @@ struct graph {
     /* Additions (dot family): */
     size_t ninfo;               /* nodes made by graph_init; call-tree nodes follow them */
     bool call_tree;             /* nodes after ninfo are call-tree nodes */
+    bool nodes_heap;            /* nodes moved to the heap (call tree; owned, capnodes) */
+    size_t capnodes;
     struct graph_tag *tags;     /* heap (grows), owned; only with opt.tags */
     size_t ntags, captags;
     struct u64map tag_map;      /* (node << 32 | key) -> tag index */
