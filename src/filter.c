@@ -57,10 +57,7 @@ static void matcher_init(struct matcher *m, struct report *r, struct prof_regex 
 
 static bool re_match_str(const struct prof_regex *re, const char *s) { return regex_match(re, s, strlen(s)); }
 
-/* pprof's simplifyFunc: drop one leading '.', cut at the first '(' that does
- * not start "(anonymous namespace)" or "operator()".  Returns the length of
- * the simplified name, which starts at *start. */
-static size_t simplify_func(const char *name, const char **start)
+size_t filter_simplify_func(const char *name, const char **start)
 {
     static const char anon[] = "(anonymous namespace)", op[] = "operator()";
     const char *s = name[0] == '.' ? name + 1 : name;
@@ -89,14 +86,14 @@ static bool fn_test(const struct matcher *m, const struct prof_function *fn)
         if (!fn->name[0])
             return false;
         const char *s;
-        size_t n = simplify_func(fn->name, &s);
+        size_t n = filter_simplify_func(fn->name, &s);
         return regex_match(m->re, s, n);
     }
     case MK_DROP: {
         if (!fn->name[0])
             return false;
         const char *s;
-        size_t n = simplify_func(fn->name, &s);
+        size_t n = filter_simplify_func(fn->name, &s);
         return regex_match(m->re, s, n) && !(m->keep && regex_match(m->keep, s, n));
     }
     }

@@ -15,7 +15,19 @@
 
 #include "prof/report.h"
 
+/** Prune by drop_frames/keep_frames, print pprof's mixed-unit warnings for numeric
+ *  labels, add -tagroot/-tagleaf frames.  Sets every view sample's labels. */
 int filter_prepare(struct report *r, struct prof_err *err);
+/** The other filters, in pprof's order; -1 + err (PROF_EUSAGE) for a bad regexp
+ *  ("parsing focus regexp: ..."), the first one in pprof's order winning. */
 int filter_apply(struct report *r, struct prof_err *err);
+
+/**
+ * pprof's simplifyFunc, which prune_from and drop_frames match against: one
+ * leading '.' dropped, cut at the first '(' that does not start
+ * "(anonymous namespace)" or "operator()".  The result starts at *start
+ * (inside name); returns its length.
+ */
+size_t filter_simplify_func(const char *name, const char **start);
 
 #endif
