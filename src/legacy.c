@@ -1815,22 +1815,80 @@ static int parse_java_profile(struct lp *lp, const char *data, size_t len)
  * address minus one, as the parsers adjust).  The first block naming an
  * address gives its lines; a repeated function at one pc starts a new frame
  * (direct recursion), since Go never inlines a function into itself.
+ *
+ * Go (printStackRecord) leaves out the runtime frames before the first frame
+ * it shows (allocator frames: they stay unnamed) and runtime.goexit.  So a
+ * frame of the sample's stack without a comment after the first commented
+ * one is runtime.goexit, and is named so (without file and line).
  */
+struct d1stack {
+    uint64_t *a;       /* owned: the sample line's addresses, lowered by one */
+    size_t n, cap;
+    uint8_t *covered;  /* owned: frames a comment named */
+    size_t capc;
+    size_t first;      /* first commented frame, SIZE_MAX if none yet */
+    size_t next;       /* where the next frame's comment is looked for */
+};
+
+static void d1_name(struct lp *lp, uint32_t li, uint32_t fi, int64_t lineno, bool start)
+{
+    struct lloc *l = &lp->locs[li];
+    if (start) {
+        l->line0 = (uint32_t)lp->nlines;
+        l->nlines = 0;
+    }
+    lp_add_line(lp, fi, lineno);
+    l->nlines++;
+}
+
+/* The block of st ends: its uncommented frames after the first commented one are runtime.goexit. */
+static void d1_end_block(struct lp *lp, struct d1stack *st, uint8_t *done, struct u64map *byname)
+{
+    for (size_t k = st->first == SIZE_MAX ? st->n : st->first + 1; k < st->n; k++) {
+        uint32_t li;
+        if (st->covered[k] || !u64map_get(&lp->addr2loc, st->a[k], &li) || done[li] || lp->locs[li].nlines)
+            continue;
+        done[li] = 1;
+        d1_name(lp, li, lp_function(lp, byname, "runtime.goexit", "", true), 0, true);
+    }
+    st->n = 0;
+    st->first = SIZE_MAX;
+    st->next = 0;
+}
+
 static void debug1_names(struct lp *lp, const char *data, size_t len)
 {
     struct u64map byname;
     u64map_init(&byname, 64);
     uint8_t *done = xcalloc(lp->nlocs + 1, 1); /* named by an earlier block */
-    uint32_t cur = UINT32_MAX;        /* location collecting lines, if any */
-    uint32_t cur_first_fn = UINT32_MAX;
+    struct d1stack st = {NULL, 0, 0, NULL, 0, SIZE_MAX, 0};
+    bool in_frame = false;            /* the previous line was a frame's comment */
+    bool naming = false;              /* ... and named its location */
+    uint64_t cur_addr = 0;            /* that frame's pc */
+    uint32_t cur_first_fn = UINT32_MAX; /* and its first function */
     size_t pos = 0;
     while (pos < len) {
         const char *nl = memchr(data + pos, '\n', len - pos);
         size_t end = nl ? (size_t)(nl - data) : len;
         struct str line = mkstr(data + pos, end - pos);
         pos = nl ? end + 1 : len;
-        if (line.n < 4 || line.s[0] != '#') {
-            cur = UINT32_MAX;
+        if (line.n == 0 || line.s[0] != '#') {
+            /* A sample line (or anything else) ends the block; a sample line starts the next stack. */
+            d1_end_block(lp, &st, done, &byname);
+            in_frame = naming = false;
+            const char *at = NULL;
+            for (size_t k = line.n; k > 0 && !at; k--)
+                if (line.s[k - 1] == '@')
+                    at = line.s + k;
+            struct str bad;
+            if (at && hex_addresses(mkstr(at, (size_t)(line.s + line.n - at)), &st.a, &st.n, &st.cap, &bad) == 0) {
+                for (size_t k = 0; k < st.n; k++)
+                    st.a[k]--;
+                xgrow(&st.covered, &st.capc, st.n + 1, 1);
+                memset(st.covered, 0, st.n + 1);
+            } else {
+                st.n = 0;
+            }
             continue;
         }
         /* Fields separated by tabs (or spaces): address, function+offset, file:line. */
@@ -1848,57 +1906,62 @@ static void debug1_names(struct lp *lp, const char *data, size_t len)
             i = j;
         }
         uint64_t addr;
-        if (nf < 3 || !has_prefix(f[0], "0x") || parse_uint(f[0], 0, &addr) != NUM_OK) {
-            cur = UINT32_MAX;
+        if (nf < 1 || !has_prefix(f[0], "0x") || parse_uint(f[0], 0, &addr) != NUM_OK) {
+            in_frame = naming = false;
             continue;
         }
-        /* The file:line field runs to the end of the line. */
-        struct str fl = trim_space(mkstr(f[2].s, (size_t)(line.s + line.n - f[2].s)));
-        struct str fn = f[1];
-        for (size_t k = fn.n; k > 0; k--)
-            if (fn.s[k - 1] == '+') {
-                if (has_prefix(mkstr(fn.s + k, fn.n - k), "0x"))
-                    fn.n = k - 1;
-                break;
-            }
-        struct str file = fl;
+        /* Which frame of the stack this comment is (an address-only comment names nothing). */
+        uint32_t li = UINT32_MAX, fi = UINT32_MAX;
         int64_t lineno = 0;
-        for (size_t k = fl.n; k > 0; k--)
-            if (fl.s[k - 1] == ':') {
-                int64_t n;
-                if (parse_int(mkstr(fl.s + k, fl.n - k), 10, &n) == NUM_OK) {
-                    file.n = k - 1;
-                    lineno = n;
+        if (nf == 3 && u64map_get(&lp->addr2loc, addr, &li)) {
+            /* The file:line field runs to the end of the line. */
+            struct str fl = trim_space(mkstr(f[2].s, (size_t)(line.s + line.n - f[2].s)));
+            struct str fn = f[1];
+            for (size_t k = fn.n; k > 0; k--)
+                if (fn.s[k - 1] == '+') {
+                    if (has_prefix(mkstr(fn.s + k, fn.n - k), "0x"))
+                        fn.n = k - 1;
+                    break;
                 }
+            struct str file = fl;
+            for (size_t k = fl.n; k > 0; k--)
+                if (fl.s[k - 1] == ':') {
+                    int64_t n;
+                    if (parse_int(mkstr(fl.s + k, fl.n - k), 10, &n) == NUM_OK) {
+                        file.n = k - 1;
+                        lineno = n;
+                    }
+                    break;
+                }
+            fi = lp_function(lp, &byname, lp_strdup(lp, fn), lp_strdup(lp, file), true);
+        }
+        bool new_frame = !in_frame || addr != cur_addr || fi == UINT32_MAX || fi == cur_first_fn;
+        if (!new_frame) {
+            if (naming)
+                d1_name(lp, li, fi, lineno, false); /* an inlined frame at the same pc */
+            continue;
+        }
+        for (size_t k = st.next; k < st.n; k++)
+            if (st.a[k] == addr) {
+                st.covered[k] = 1;
+                if (st.first == SIZE_MAX)
+                    st.first = k;
+                st.next = k + 1;
                 break;
             }
-        uint32_t li;
-        if (!u64map_get(&lp->addr2loc, addr, &li)) {
-            cur = UINT32_MAX;
-            continue;
-        }
-        struct lloc *l = &lp->locs[li];
-        if (li != cur && (done[li] || l->nlines)) {
-            cur = UINT32_MAX;
-            continue;
-        }
-        uint32_t fi = lp_function(lp, &byname, lp_strdup(lp, fn), lp_strdup(lp, file), true);
-        if (li == cur) {
-            if (fi == cur_first_fn) {
-                /* The same function again at this pc: another frame, named already. */
-                cur = UINT32_MAX;
-                continue;
-            }
-        } else {
+        in_frame = true;
+        cur_addr = addr;
+        cur_first_fn = fi;
+        /* The first block naming a location gives its lines (Java symbols stay). */
+        naming = fi != UINT32_MAX && !done[li] && !lp->locs[li].nlines;
+        if (naming) {
             done[li] = 1;
-            cur = li;
-            cur_first_fn = fi;
-            l->line0 = (uint32_t)lp->nlines;
-            l->nlines = 0;
+            d1_name(lp, li, fi, lineno, true);
         }
-        lp_add_line(lp, fi, lineno);
-        l->nlines++;
     }
+    d1_end_block(lp, &st, done, &byname);
+    free(st.a);
+    free(st.covered);
     free(done);
     u64map_release(&byname);
 }

@@ -11,12 +11,8 @@ filled in:
  1. `go tool pprof -raw -symbolize=none FILE` gives pprof's parse of the text:
     sample types, period, every sample's values, locations and numeric
     labels, every location's address and mapping, the mappings.
- 2. The comment lines name the locations: "#<TAB>0x<pc><TAB>func+0x<off>
-    <TAB>file:line", innermost first, after each sample; a location whose
-    address is <pc> gets the lines of the first block naming it (one line per
-    consecutive comment with that pc: inlined frames; the same function again
-    starts another frame, so it is not added).  Functions are keyed by
-    (name, file).
+ 2. The comment lines name the locations, by the rule of comment_names()
+    (the same as src/legacy.c's); functions are keyed by (name, file).
  3. That profile is written as gzipped profile.proto, with the drop_frames /
     keep_frames pprof gives a legacy profile of these sample types, and
     `go tool pprof PPROF ARGS -symbolize=none` on it prints the expected
@@ -116,38 +112,70 @@ def parse_raw(text):
     return prof
 
 
-def comment_names(text):
-    """address -> [(function, file, line)] from the debug=1 comment blocks."""
+def comment_names(text, locations):
+    """address -> [(function, file, line)] from the debug=1 comment blocks.
+
+    Only addresses of locations are named.  After each sample line "... @
+    0x.. 0x..", one comment per frame: "#<TAB>0x<pc><TAB>func+0x<off><TAB>
+    file:line", innermost first; consecutive comments with one pc are that
+    frame's inlined functions, unless the first function comes again (direct
+    recursion: the next frame).  The first block naming an address wins.  A
+    frame of the sample's stack (addresses minus one) without a comment, after
+    the first one with a comment, is runtime.goexit (Go's printStackRecord
+    leaves out only runtime.goexit once it shows a frame), named without file
+    and line.
+    """
     names = {}
-    cur = None  # (address, first function) of the block being read
+    stack, covered, first, nxt = [], [], None, 0
+    frame = None  # (pc, first function, naming) of the frame being read
+
+    def end_block():
+        if first is None:
+            return
+        for k in range(first + 1, len(stack)):
+            a = stack[k]
+            if not covered[k] and a in locations and a not in names:
+                names[a] = [("runtime.goexit", "", 0)]
+
     for line in text.split("\n"):
         if not line.startswith("#"):
-            cur = None
+            end_block()
+            frame = None
+            stack, covered, first, nxt = [], [], None, 0
+            if "@" in line:
+                tail = line[line.rindex("@") + 1:]
+                stack = [int(h, 16) - 1 for h in re.findall(r"0x[0-9a-f]+", tail)]
+                covered = [False] * len(stack)
             continue
-        fields = [f for f in line[1:].split("\t") if f]
-        if len(fields) < 3 or not fields[0].startswith("0x"):
-            cur = None
+        fields = [f for f in re.split(r"[\t ]+", line[1:].strip(), maxsplit=1) if f]
+        if not fields or not fields[0].startswith("0x"):
+            frame = None
             continue
-        try:
-            addr = int(fields[0], 16)
-        except ValueError:
-            cur = None
+        addr = int(fields[0], 16)
+        fn = file = None
+        lineno = 0
+        rest = re.split(r"\t+", fields[1].strip(), maxsplit=1) if len(fields) > 1 else []
+        if len(rest) == 2 and addr in locations:
+            fn = re.sub(r"\+0x[0-9a-f]+$", "", rest[0])
+            fl = rest[1].strip()
+            m = re.match(r"^(.*):(\d+)$", fl)
+            file, lineno = (m.group(1), int(m.group(2))) if m else (fl, 0)
+        if frame is not None and frame[0] == addr and fn is not None and fn != frame[1]:
+            if frame[2]:
+                names[addr].append((fn, file, lineno))
             continue
-        fn = re.sub(r"\+0x[0-9a-f]+$", "", fields[1])
-        fl = "\t".join(fields[2:]).strip()
-        m = re.match(r"^(.*):(\d+)$", fl)
-        file, lineno = (m.group(1), int(m.group(2))) if m else (fl, 0)
-        if cur is not None and cur[0] == addr:
-            if fn == cur[1]:
-                cur = None
-                continue
-            names[addr].append((fn, file, lineno))
-            continue
-        if addr in names:
-            cur = None
-            continue
-        names[addr] = [(fn, file, lineno)]
-        cur = (addr, fn)
+        for k in range(nxt, len(stack)):
+            if stack[k] == addr:
+                covered[k] = True
+                if first is None:
+                    first = k
+                nxt = k + 1
+                break
+        naming = fn is not None and addr not in names
+        if naming:
+            names[addr] = [(fn, file, lineno)]
+        frame = (addr, fn, naming)
+    end_block()
     return names
 
 
@@ -239,7 +267,7 @@ def main():
         raise SystemExit("debug1_expected: pprof -raw failed")
     prof = parse_raw(raw.stdout.decode())
     with open(src, encoding="utf-8", errors="surrogateescape") as f:
-        names = comment_names(f.read())
+        names = comment_names(f.read(), {a for a, _ in prof["locations"].values()})
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "named.pb.gz")
         with open(path, "wb") as f:
