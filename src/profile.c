@@ -5,22 +5,46 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "prof/fetch.h"
 #include "prof/read.h"
 #include "prof/util.h"
+
+/* Inflate, decode and check the bytes of a source (released here). */
+static struct profile *load_bytes(struct prof_bytes *b, struct prof_err *err)
+{
+    if (read_inflate(b, 0, err)) {
+        prof_bytes_release(b);
+        return NULL;
+    }
+    struct profile *p = profile_decode_bytes(b, err);
+    if (p && profile_check(p, err))
+        profile_free(&p);
+    return p;
+}
 
 struct profile *profile_load(const char *path, struct prof_err *err)
 {
     struct prof_bytes b;
     if (read_source(path, &b, err))
         return NULL;
-    if (read_inflate(&b, 0, err)) {
-        prof_bytes_release(&b);
+    return load_bytes(&b, err);
+}
+
+struct profile *profile_load_source(const char *source, const struct prof_config *cfg, bool *remote,
+                                    struct prof_err *err)
+{
+    /* A file that exists is a file (as current pprof decides), whatever it looks like. */
+    struct stat st;
+    *remote = false;
+    if (strcmp(source, "-") == 0 || stat(source, &st) == 0 || !fetch_is_url(source))
+        return profile_load(source, err);
+    struct prof_bytes b;
+    if (fetch_source(source, cfg, &b, err))
         return NULL;
-    }
-    struct profile *p = profile_decode_bytes(&b, err);
-    if (p && profile_check(p, err))
-        profile_free(&p);
+    struct profile *p = load_bytes(&b, err);
+    *remote = p != NULL;
     return p;
 }
 

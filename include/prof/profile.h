@@ -109,6 +109,15 @@ struct profile {
  */
 struct profile *profile_load(const char *path, struct prof_err *err);
 
+struct prof_config;
+/**
+ * Load one source of the command line: "-", an existing file (as
+ * profile_load()), or else a URL (fetch.h: fetched with cfg's -seconds,
+ * -timeout and TLS flags; *remote is set).  NULL + err on failure.
+ */
+struct profile *profile_load_source(const char *source, const struct prof_config *cfg, bool *remote,
+                                    struct prof_err *err);
+
 /** Decode profile.proto bytes (already inflated).  NULL + err on failure. */
 struct profile *profile_decode(const unsigned char *data, size_t len, struct prof_err *err);
 
