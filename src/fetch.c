@@ -332,6 +332,10 @@ bool fetch_is_url(const char *source)
 
 char *fetch_url(const char *source, int seconds) { return adjust_url(source, seconds, NULL); }
 
+/* ---- the transfer ---- */
+
+#if HAVE_LIBCURL
+
 /* Go's time.Duration String for whole seconds: 2s, 1m30s, 1h0m0s. */
 static void go_duration(char *buf, size_t n, long s)
 {
@@ -342,10 +346,6 @@ static void go_duration(char *buf, size_t n, long s)
     else
         snprintf(buf, n, "%ldh%ldm%lds", s / 3600, s / 60 % 60, s % 60);
 }
-
-/* ---- the transfer ---- */
-
-#if HAVE_LIBCURL
 
 struct xfer {
     unsigned char *body;

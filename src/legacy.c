@@ -39,6 +39,7 @@
 #include <pcre2.h>
 
 #include "prof/hashmap.h"
+#include "prof/strbuf.h"
 #include "prof/util.h"
 
 /* Outcome of one parser: recognised, not its format, or failed (message in err). */
@@ -690,8 +691,8 @@ struct attrs {
 
 static char *apply_attrs(const struct attrs *at, struct str line, size_t *outlen)
 {
-    char *o = xmalloc(line.n + 1);
-    size_t cap = line.n + 1, n = 0;
+    struct strbuf sb = STRBUF_INIT;
+    strbuf_grow(&sb, line.n);
     for (size_t i = 0; i < line.n;) {
         const struct str *hit = NULL;
         if (line.s[i] == '$')
@@ -701,19 +702,13 @@ static char *apply_attrs(const struct attrs *at, struct str line, size_t *outlen
                     break;
                 }
         if (hit) {
-            const struct str *v = hit + 1;
-            xgrow(&o, &cap, n + v->n + 1, 1);
-            memcpy(o + n, v->s, v->n);
-            n += v->n;
+            strbuf_add(&sb, hit[1].s, hit[1].n);
             i += hit->n;
         } else {
-            xgrow(&o, &cap, n + 2, 1);
-            o[n++] = line.s[i++];
+            strbuf_addc(&sb, line.s[i++]);
         }
     }
-    o[n] = 0;
-    *outlen = n;
-    return o;
+    return strbuf_detach(&sb, outlen);
 }
 
 /* pprof's parseMappingEntry: 1 = a mapping, 0 = a non-executable entry, -1 = not a mapping line. */
