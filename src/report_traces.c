@@ -371,30 +371,61 @@ static void tw_write_lines(struct tabwriter *tw, size_t line0, size_t line1)
     }
 }
 
+/* Go's recursive format() without recursion (label text may hold any number
+ * of tabs): one frame per open column block; widths[d] is the width of the
+ * block of column d, frames[d] the lines the column-d scan works on. */
+struct tw_frame {
+    size_t line0, line1, this;
+};
+
 static void tw_format(struct tabwriter *tw, size_t line0, size_t line1)
 {
-    size_t column = tw->nwidths;
-    for (size_t this = line0; this < line1; this++) {
-        if (column + 1 >= tw->lines[this].n)
-            continue;
-        tw_write_lines(tw, line0, this);
-        line0 = this;
-        int width = 0;
-        for (; this < line1; this++) {
-            const struct tw_line *l = &tw->lines[this];
-            if (column + 1 >= l->n)
-                break;
-            if (l->cells[column].width + 1 > width)
-                width = l->cells[column].width + 1;
+    struct tw_frame *st = NULL;
+    size_t nst = 0, capst = 0;
+    xgrow(&st, &capst, 1, sizeof(*st));
+    st[nst++] = (struct tw_frame){line0, line1, line0};
+    tw->nwidths = 0;
+    while (nst > 0) {
+        struct tw_frame *f = &st[nst - 1];
+        size_t column = tw->nwidths;
+        bool pushed = false;
+        for (; f->this < f->line1; f->this++) {
+            if (column + 1 >= tw->lines[f->this].n)
+                continue;
+            tw_write_lines(tw, f->line0, f->this);
+            f->line0 = f->this;
+            int width = 0;
+            size_t end = f->this;
+            for (; end < f->line1; end++) {
+                const struct tw_line *l = &tw->lines[end];
+                if (column + 1 >= l->n)
+                    break;
+                if (l->cells[column].width + 1 > width)
+                    width = l->cells[column].width + 1;
+            }
+            xgrow(&tw->widths, &tw->capwidths, tw->nwidths + 1, sizeof(int));
+            tw->widths[tw->nwidths++] = width;
+            struct tw_frame child = {f->line0, end, f->line0};
+            /* Back in this frame, the scan resumes after the line that ended
+             * the block (it has no cell in this column). */
+            f->line0 = end;
+            f->this = end;
+            xgrow(&st, &capst, nst + 1, sizeof(*st));
+            st[nst++] = child;
+            pushed = true;
+            break;
         }
-        xgrow(&tw->widths, &tw->capwidths, tw->nwidths + 1, sizeof(int));
-        tw->widths[tw->nwidths++] = width;
-        tw_format(tw, line0, this);
-        tw->nwidths--;
-        line0 = this;
-        /* the line that ended the block has no cell here: the increment may skip it */
+        if (pushed)
+            continue;
+        tw_write_lines(tw, f->line0, f->line1);
+        nst--;
+        if (nst > 0) {
+            tw->nwidths--;
+            if (st[nst - 1].this < st[nst - 1].line1)
+                st[nst - 1].this++;
+        }
     }
-    tw_write_lines(tw, line0, line1);
+    free(st);
 }
 
 static void tw_add_cell(struct tabwriter *tw, size_t start, size_t size, int width)
