@@ -1,0 +1,3 @@
+module prof.test/http
+
+go 1.19
