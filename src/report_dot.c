@@ -356,7 +356,7 @@ int report_dot(struct report *r, struct prof_err *err)
     strbuf_adds(o, "node [style=filled fillcolor=\"#f8f8f8\"]\n");
     /* The legend: labels plus the pointer to the documentation. */
     strbuf_adds(o, "subgraph cluster_L { \"");
-    strbuf_adds(o, nlabels ? labels[0] : "");
+    add_escaped(o, nlabels ? labels[0] : "");
     strbuf_adds(o, "\" [shape=box fontsize=16 label=\"");
     for (size_t i = 0; i < nlabels; i++) {
         add_escaped(o, labels[i]);
