@@ -798,6 +798,7 @@ static void build(struct graph *g, const struct graph_input *in, const bool *kep
         n->cache_dst = 0;
     }
     g->nnodes = g->ninfo; /* drop call-tree nodes of an earlier build */
+    g->call_tree = false;
     g->nedges = 0;
     u64map_release(&g->edge_map);
     u64map_init(&g->edge_map, 1024);
@@ -1129,7 +1130,8 @@ void graph_remove_redundant_edges(struct graph *g)
  * The regular expressions of graph.go, matched by hand: RE2's \w is
  * [0-9A-Za-z_] and `.` stops at a newline. */
 
-static bool is_word(char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
+static bool is_alpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+static bool is_word(char c) { return (c >= '0' && c <= '9') || is_alpha(c) || c == '_'; }
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 /* `^(.*?)/v(?:[2-9]|[1-9][0-9]+)([./].*)$`: drop the first major-version element. */

@@ -73,8 +73,9 @@ static const char *dot_color(struct arena *a, double score, bool bg)
         g = val * (1 - sat * score);
     }
     b = val * (1 - sat);
-    return arena_printf(a, "#%02x%02x%02x", (unsigned)(uint8_t)go_i64(r * 255.0), (unsigned)(uint8_t)go_i64(g * 255.0),
-                        (unsigned)(uint8_t)go_i64(b * 255.0));
+    /* uint8(x * 255): Go converts through int64 and truncates */
+    unsigned rr = (uint8_t)go_i64(r * 255.0), gg = (uint8_t)go_i64(g * 255.0), bb = (uint8_t)go_i64(b * 255.0);
+    return arena_printf(a, "#%02x%02x%02x", rr, gg, bb);
 }
 
 static const char *node_pname(struct graph *g, uint32_t i)
@@ -262,10 +263,10 @@ static void numeric_nodelets(struct report *r, struct dtag *nts, size_t n, bool 
         if (w == 0)
             continue;
         const char *wt = report_value(r, w);
-        strbuf_addf(r->out, "N%s_%zu [label = \"%s\" id=\"N%s_%zu\" fontsize=8 shape=box3d tooltip=\"%s\"]\n", source, j,
-                    t->name, source, j, wt);
-        strbuf_addf(r->out, "%s -> N%s_%zu [label=\" %s\" weight=100 tooltip=\"%s\" labeltooltip=\"%s\"%s]\n", source,
-                    source, j, wt, wt, wt, attr);
+        strbuf_addf(r->out, "N%s_%zu [label = \"%s\" id=\"N%s_%zu\" fontsize=8 shape=box3d tooltip=\"%s\"]\n",
+                    source, j, t->name, source, j, wt);
+        strbuf_addf(r->out, "%s -> N%s_%zu [label=\" %s\" weight=100 tooltip=\"%s\" labeltooltip=\"%s\"%s]\n",
+                    source, source, j, wt, wt, wt, attr);
     }
 }
 
@@ -303,10 +304,10 @@ static bool add_nodelets(struct report *r, struct graph *g, const struct graph_n
         if (w == 0)
             continue;
         const char *wt = report_value(r, w);
-        strbuf_addf(r->out, "N%zu_%zu [label = \"%s\" id=\"N%zu_%zu\" fontsize=8 shape=box3d tooltip=\"%s\"]\n", id, i,
-                    t->name, id, i, wt);
-        strbuf_addf(r->out, "N%zu -> N%zu_%zu [label=\" %s\" weight=100 tooltip=\"%s\" labeltooltip=\"%s\"]\n", id, id, i,
-                    wt, wt, wt);
+        strbuf_addf(r->out, "N%zu_%zu [label = \"%s\" id=\"N%zu_%zu\" fontsize=8 shape=box3d tooltip=\"%s\"]\n",
+                    id, i, t->name, id, i, wt);
+        strbuf_addf(r->out, "N%zu -> N%zu_%zu [label=\" %s\" weight=100 tooltip=\"%s\" labeltooltip=\"%s\"]\n",
+                    id, id, i, wt, wt, wt);
         size_t total = 0;
         for (uint32_t k = 0; k < n->ntags; k++) {
             const struct graph_tag *gt = &g->tags[n->tags[k]];
@@ -350,8 +351,9 @@ int report_dot(struct report *r, struct prof_err *err)
     struct strbuf *o = r->out;
     const struct profile *p = r->prof;
     char base[4096];
-    const char *title = p->nmappings > 0 && p->mappings[0].file[0] ? path_base(p->mappings[0].file, base, sizeof(base))
-                                                                   : "";
+    const char *title = "";
+    if (p->nmappings > 0 && p->mappings[0].file[0])
+        title = path_base(p->mappings[0].file, base, sizeof(base));
     strbuf_addf(o, "digraph \"%s\" {\n", title[0] ? title : "unnamed");
     strbuf_adds(o, "node [style=filled fillcolor=\"#f8f8f8\"]\n");
     /* The legend: labels plus the pointer to the documentation. */
