@@ -445,22 +445,20 @@ static int visualize(const struct prof_cmd *cmd, const struct strbuf *data, bool
             free(line);
             continue;
         }
-        free(argv);
-        free(line);
         /* Give the viewer a second to open the file before it may be removed;
          * outside the shell wait for the viewer too. */
         struct timespec t0;
         clock_gettime(CLOCK_MONOTONIC, &t0);
         int rc = 0;
         if (!interactive) {
-            int status;
+            int status = 0;
             while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
                 ;
-            if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-                wait_text(status, what, sizeof(what));
-                rc = prof_errf(err, PROF_EIO, "%s", what);
-            }
+            if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+                rc = prof_errf(err, PROF_EIO, "%s: %s", argv[0], wait_text(status, what, sizeof(what)));
         }
+        free(argv);
+        free(line);
         sleep_until(&t0, 1.0);
         return rc;
     }
