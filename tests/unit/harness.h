@@ -52,5 +52,6 @@ void test_strbuf(void);
 void test_units(void);
 void test_regex(void);
 void test_tables(void);
+void test_filter(void);
 
 #endif

@@ -10,7 +10,7 @@ static const struct {
     const char *name;
     void (*fn)(void);
 } groups[] = {
-    {"arena", test_arena}, {"regex", test_regex},   {"strbuf", test_strbuf},
+    {"arena", test_arena}, {"filter", test_filter}, {"regex", test_regex},   {"strbuf", test_strbuf},
     {"tables", test_tables}, {"units", test_units},
 };
 
