@@ -472,6 +472,7 @@ static bool re_match(struct regexps *rx, int id, struct str s, struct match *m)
                                      NULL);
         if (!rx->code[id])
             BUG("legacy regexp %d does not compile (offset %zu)", id, (size_t)eo);
+        pcre2_jit_compile(rx->code[id], PCRE2_JIT_COMPLETE); /* matching falls back to the interpreter without */
     }
     if (!rx->md)
         rx->md = pcre2_match_data_create(MAX_CAPS, NULL);
