@@ -68,6 +68,7 @@ static const char usage_sources[] =
     "   -no_browser        Skip opening a browser for the interactive web UI.\n"
     "   -tools             Search path for object tools\n"
     "   -notrim            Same as -trim=false (prof only)\n"
+    "   -v                 Say on stderr how each mapping was symbolized (prof only)\n"
     "\n"
     "  Legacy convenience options:\n"
     "   -inuse_space           Same as -sample_index=inuse_space\n"
@@ -337,7 +338,8 @@ int prof_cli_main(int argc, char **argv)
         status = prof_err_status(&err);
         goto out;
     }
-    if (symbolize_profile(p, cfg.symbolize, &err)) {
+    struct symbolize_args sym = {.mode = cfg.symbolize, .binary = binary, .verbose = cfg.verbose};
+    if (symbolize_profile(p, &sym, &err)) {
         fprintf(stderr, "prof: %s\n", err.msg);
         status = prof_err_status(&err);
         goto out;

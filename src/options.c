@@ -87,6 +87,7 @@ const struct prof_opt prof_opts[] = {
     {"trim", OPT_BOOL, OFF(trim), CFG, NULL, NULL, "Honor nodefraction/edgefraction/nodecount defaults"},
     {"trim_path", OPT_STRING, OFF(trim_path), CFG, NULL, NULL, "Path to trim from source paths before search"},
     {"unit", OPT_STRING, OFF(unit), CFG, NULL, NULL, "Measurement units to display"},
+    {"v", OPT_BOOL, OFF(verbose), OPTF_FLAG, NULL, NULL, "Say how each mapping was symbolized (prof only)"},
 };
 const size_t prof_nopts = sizeof(prof_opts) / sizeof(prof_opts[0]);
 

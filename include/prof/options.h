@@ -51,6 +51,7 @@ struct prof_config {
     bool inuse_space, inuse_objects, alloc_space, alloc_objects, total_delay, contentions, mean_delay;
     bool flat_choice, cum_choice; /* the -flat / -cum choice flags */
     bool notrim;                  /* -notrim: the same as -trim=false */
+    bool verbose;                 /* -v: say how each mapping was symbolized */
     bool gran_choice[5];          /* -functions ... -addresses choice flags */
 };
 

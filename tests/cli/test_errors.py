@@ -57,7 +57,8 @@ def profile(sample_types=((1, 2),), samples=(((1,), (5,)),), mappings=((1,),), l
     for locs, vals in samples:
         b += lfield(2, packed(1, locs) + packed(2, vals))
     for (mid,) in mappings:
-        b += lfield(3, vfield(1, mid))
+        # has_functions set, as in Go's profiles: no "Main binary filename not available." from symbolization
+        b += lfield(3, vfield(1, mid) + vfield(7, 1))
     for lid, mid, lines in locations:
         body = vfield(1, lid) + vfield(2, mid)
         for fid, line in lines:
@@ -89,7 +90,7 @@ CASES = [
     ("bad crc", gzip.compress(GOOD)[:-8] + b"\0\0\0\0" + gzip.compress(GOOD)[-4:], ["-top"], 1,
      "prof: {f}: decompressing profile: corrupt gzip data: incorrect data check"),
     ("truncated protobuf", GOOD[:-3], ["-top"], 1,
-     "prof: {f}: parsing profile: Profile.string_table: length 4 at offset 56 runs past the end of its message "
+     "prof: {f}: parsing profile: Profile.string_table: length 4 at offset 58 runs past the end of its message "
      "(1 bytes left; truncated file?)"),
     ("wrong wire type", lfield(1, valuetype(1, 2)) + key(2, 0) + varint(5), ["-top"], 1,
      "prof: {f}: parsing profile: Profile.sample (field 2): wrong wire type 0 (expected length-delimited 2) at offset 6"),
