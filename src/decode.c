@@ -511,6 +511,8 @@ static int decode_sample(struct conv *c, struct slice sl, size_t idx, const stru
                 q = pos;
                 qend = pos + (size_t)v;
                 pos = qend;
+                if (q == qend)
+                    continue; /* an empty packed field: valid protobuf */
             }
             do {
                 if (wire_varint(d, qend, &q, &v))

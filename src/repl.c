@@ -568,7 +568,7 @@ static void greet(struct repl *r)
             total = dtotal;
             div = ddiv;
         }
-        rep.total = div != 0 ? total / div : total;
+        rep.total = div != 0 ? div64(total, div) : total;
         const char **lines;
         size_t n;
         report_profile_labels(&rep, &lines, &n);

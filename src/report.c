@@ -278,7 +278,7 @@ static int64_t compute_total(const struct graph_input *in)
         total = dtotal;
         div = ddiv;
     }
-    return div != 0 ? total / div : total;
+    return div != 0 ? div64(total, div) : total;
 }
 
 static void add_filter(struct report *r, const char *name, const char *value)

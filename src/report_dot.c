@@ -148,8 +148,8 @@ struct dtag {
     int64_t value, flat, flat_div, cum, cum_div;
 };
 
-static int64_t dflat(const struct dtag *t) { return t->flat_div ? t->flat / t->flat_div : t->flat; }
-static int64_t dcum(const struct dtag *t) { return t->cum_div ? t->cum / t->cum_div : t->cum; }
+static int64_t dflat(const struct dtag *t) { return t->flat_div ? div64(t->flat, t->flat_div) : t->flat; }
+static int64_t dcum(const struct dtag *t) { return t->cum_div ? div64(t->cum, t->cum_div) : t->cum; }
 
 static bool sort_flat;
 
@@ -239,8 +239,8 @@ static size_t collapse_tags(struct arena *a, struct dtag *ts, size_t n, size_t c
             units_label(b1, sizeof(b1), min->value, min->unit);
             units_label(b2, sizeof(b2), max->value, max->unit);
             o->name = arena_printf(a, "%s..%s", b1, b2);
-            o->flat = df ? f / df : f;
-            o->cum = dc ? c / dc : c;
+            o->flat = df ? div64(f, df) : f;
+            o->cum = dc ? div64(c, dc) : c;
         }
         o->unit = "";
     }

@@ -305,7 +305,7 @@ int report_traces(struct report *r, struct prof_err *err)
         trace_labels(r, vs, &nu);
         int64_t v = vs->value;
         if (vs->div != 0)
-            v /= vs->div;
+            v = div64(v, vs->div);
         const char *value = report_value(r, v);
         bool first = true;
         for (uint32_t i = 0; i < vs->nlocs; i++) {

@@ -19,6 +19,7 @@
 #include "prof/arena.h"
 #include "prof/hashmap.h"
 #include "prof/profile.h"
+#include "prof/util.h"
 
 enum granularity { GRAN_DEFAULT, GRAN_FUNCTIONS, GRAN_FILEFUNCTIONS, GRAN_FILES, GRAN_LINES, GRAN_ADDRESSES };
 
@@ -111,8 +112,8 @@ struct graph_tag {
     int64_t flat, flat_div, cum, cum_div;
 };
 
-static inline int64_t tag_flat(const struct graph_tag *t) { return t->flat_div ? t->flat / t->flat_div : t->flat; }
-static inline int64_t tag_cum(const struct graph_tag *t) { return t->cum_div ? t->cum / t->cum_div : t->cum; }
+static inline int64_t tag_flat(const struct graph_tag *t) { return t->flat_div ? div64(t->flat, t->flat_div) : t->flat; }
+static inline int64_t tag_cum(const struct graph_tag *t) { return t->cum_div ? div64(t->cum, t->cum_div) : t->cum; }
 
 struct graph_node {
     struct node_info info;
@@ -162,9 +163,9 @@ void graph_init(struct graph *g, struct arena *a, const struct graph_input *in, 
 void graph_build(struct graph *g, const struct graph_input *in, const bool *kept, bool drop_negative);
 void graph_release(struct graph *g);
 
-static inline int64_t node_flat(const struct graph_node *n) { return n->flat_div ? n->flat / n->flat_div : n->flat; }
-static inline int64_t node_cum(const struct graph_node *n) { return n->cum_div ? n->cum / n->cum_div : n->cum; }
-static inline int64_t edge_value(const struct graph_edge *e) { return e->weight_div ? e->weight / e->weight_div : e->weight; }
+static inline int64_t node_flat(const struct graph_node *n) { return n->flat_div ? div64(n->flat, n->flat_div) : n->flat; }
+static inline int64_t node_cum(const struct graph_node *n) { return n->cum_div ? div64(n->cum, n->cum_div) : n->cum; }
+static inline int64_t edge_value(const struct graph_edge *e) { return e->weight_div ? div64(e->weight, e->weight_div) : e->weight; }
 
 /** Fill pname for every node in the order list. */
 void graph_printable_names(struct graph *g);
