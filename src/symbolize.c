@@ -742,11 +742,21 @@ static void hex_build_id(Elf *elf, char *out, size_t outsz)
         snprintf(out + 2 * i, 3, "%02x", ((const unsigned char *)id)[i]);
 }
 
+/* strerror as Go words it (lowercase first letter). */
+static void go_strerror(int e, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s", strerror(e));
+    if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
+        buf[0] = (char)(buf[0] - 'A' + 'a');
+}
+
 static void obj_init_elf(struct obj *o)
 {
     o->fd = open(o->path, O_RDONLY | O_CLOEXEC);
     if (o->fd < 0) {
-        snprintf(o->err, sizeof(o->err), "open %s: %s", o->path, strerror(errno));
+        char e[128];
+        go_strerror(errno, e, sizeof(e));
+        snprintf(o->err, sizeof(o->err), "open %s: %s", o->path, e);
         return;
     }
     struct stat st;
@@ -1665,10 +1675,12 @@ static void symbolize_mapping(struct symctx *c, size_t mi, struct obj *o, const 
         strbuf_addf(note, "; no load address: %s", msg);
         return;
     }
-    if (is_data) {
-        strbuf_adds(note, "; a data segment: not symbolized");
-        return;
-    }
+    /* pprof's binutils would ask llvm-symbolizer for DATA symbols when the
+     * segment chosen is not executable, but pprof 2022 never does (its
+     * fileAddr2Line has an isData of its own that stays false): profiles
+     * hold code addresses, so they are symbolized as code here too. */
+    if (is_data)
+        strbuf_adds(note, "; mapping matched a non-executable segment first");
     uint64_t *pairs = xmalloc(n * 2 * sizeof(uint64_t));
     for (size_t i = 0; i < n; i++) {
         pairs[2 * i] = p->locations[locs[i]].address - base;
