@@ -1680,3 +1680,29 @@ int repl_run(const struct profile *p, const struct prof_config *cfg)
     fflush(stdout);
     return 0;
 }
+
+struct repl *repl_open(const struct profile *p, const struct prof_config *cfg)
+{
+    struct repl *r = xcalloc(1, sizeof(*r));
+    r->p = p;
+    config_copy(&r->cfg, cfg);
+    r->cfg.compact_labels = true;
+    arena_init(&r->scratch, 1 << 20);
+    r->eout = stderr;
+    return r;
+}
+
+bool repl_process_line(struct repl *r, const char *line) { return process_line(r, line); }
+
+void repl_close(struct repl *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->nfnames; i++)
+        free(r->fnames[i]);
+    free(r->fnames);
+    free(r->fraw);
+    arena_release(&r->scratch);
+    config_release(&r->cfg);
+    free(r);
+}

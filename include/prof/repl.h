@@ -43,4 +43,16 @@ const char *repl_command_help(const char *name);
  */
 const char *repl_option_help(const char *name);
 
+struct repl;
+/**
+ * A shell session without a terminal, for tests and fuzzing: repl_open()
+ * prints no greeting and reads nothing; repl_process_line() handles one line
+ * exactly as the shell does (settings, shortcuts, reports with their output
+ * and errors) and returns false when the line ends the session;
+ * repl_close() frees the session.  p must outlive it.
+ */
+struct repl *repl_open(const struct profile *p, const struct prof_config *cfg);
+bool repl_process_line(struct repl *r, const char *line);
+void repl_close(struct repl *r);
+
 #endif
