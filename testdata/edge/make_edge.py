@@ -17,38 +17,10 @@ tiny profile.proto files for situations the captured corpus does not contain:
 
 import gzip
 import os
+import sys
 
-
-def varint(v):
-    if v < 0:
-        v += 1 << 64
-    out = bytearray()
-    while True:
-        b = v & 0x7F
-        v >>= 7
-        if v:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def key(field, wire):
-    return varint(field << 3 | wire)
-
-
-def f_varint(field, v):
-    return key(field, 0) + varint(v) if v else b""
-
-
-def f_bytes(field, data):
-    return key(field, 2) + varint(len(data)) + data
-
-
-def f_packed(field, values):
-    if not values:
-        return b""
-    return f_bytes(field, b"".join(varint(v) for v in values))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "lib"))
+from protowire import lfield, opt_packed, opt_vfield  # noqa: E402
 
 
 class Builder:
@@ -78,14 +50,14 @@ class Builder:
             return self.loc_ids[k]
         lid = len(self.locations) + 1
         lines = b"".join(
-            f_bytes(4, f_varint(1, self.func(n, f, st)) + f_varint(2, ln))
+            lfield(4, opt_vfield(1, self.func(n, f, st)) + opt_vfield(2, ln))
             for n, f, st, ln in frames)
-        self.locations.append(f_varint(1, lid) + f_varint(2, 1) + f_varint(3, address) + lines)
+        self.locations.append(opt_vfield(1, lid) + opt_vfield(2, 1) + opt_vfield(3, address) + lines)
         self.loc_ids[k] = lid
         return lid
 
     def value_type(self, field, typ, unit):
-        return f_bytes(field, f_varint(1, self.s(typ)) + f_varint(2, self.s(unit)))
+        return lfield(field, opt_vfield(1, self.s(typ)) + opt_vfield(2, self.s(unit)))
 
     def build(self, sample_types, period_type, period, time_nanos, duration_nanos,
               samples, binary):
@@ -93,21 +65,21 @@ class Builder:
         for t, u in sample_types:
             out += self.value_type(1, t, u)
         for locs, values in samples:
-            out += f_bytes(2, f_packed(1, locs) + f_packed(2, values))
-        out += f_bytes(3, f_varint(1, 1) + f_varint(2, 0x400000) + f_varint(3, 0x500000)
-                       + f_varint(5, self.s(binary)) + f_varint(7, 1) + f_varint(8, 1)
-                       + f_varint(9, 1) + f_varint(10, 1))
+            out += lfield(2, opt_packed(1, locs) + opt_packed(2, values))
+        out += lfield(3, opt_vfield(1, 1) + opt_vfield(2, 0x400000) + opt_vfield(3, 0x500000)
+                      + opt_vfield(5, self.s(binary)) + opt_vfield(7, 1) + opt_vfield(8, 1)
+                      + opt_vfield(9, 1) + opt_vfield(10, 1))
         for loc in self.locations:
-            out += f_bytes(4, loc)
+            out += lfield(4, loc)
         for name, (fid, file, start) in self.functions.items():
-            out += f_bytes(5, f_varint(1, fid) + f_varint(2, self.s(name))
-                           + f_varint(3, self.s(name)) + f_varint(4, self.s(file))
-                           + f_varint(5, start))
+            out += lfield(5, opt_vfield(1, fid) + opt_vfield(2, self.s(name))
+                          + opt_vfield(3, self.s(name)) + opt_vfield(4, self.s(file))
+                          + opt_vfield(5, start))
         pt = self.value_type(11, *period_type)
         # The string table must be complete before it is written.
-        strings = b"".join(f_bytes(6, x.encode()) for x in self.strings)
-        return (bytes(out) + strings + f_varint(9, time_nanos) + f_varint(10, duration_nanos)
-                + pt + f_varint(12, period))
+        strings = b"".join(lfield(6, x.encode()) for x in self.strings)
+        return (bytes(out) + strings + opt_vfield(9, time_nanos) + opt_vfield(10, duration_nanos)
+                + pt + opt_vfield(12, period))
 
 
 MAIN = "example.com/edge/main.go"

@@ -37,38 +37,10 @@ originals (see tests/golden/cases-merge.tsv).
 import copy
 import gzip
 import os
+import sys
 
-
-def varint(v):
-    if v < 0:
-        v += 1 << 64
-    out = bytearray()
-    while True:
-        b = v & 0x7F
-        v >>= 7
-        if v:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def key(field, wire):
-    return varint(field << 3 | wire)
-
-
-def f_varint(field, v):
-    return key(field, 0) + varint(v) if v else b""
-
-
-def f_bytes(field, data):
-    return key(field, 2) + varint(len(data)) + data
-
-
-def f_packed(field, values):
-    if not values:
-        return b""
-    return f_bytes(field, b"".join(varint(v) for v in values))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "lib"))
+from protowire import lfield, opt_packed, opt_vfield  # noqa: E402
 
 
 APP = "example.com/app/main.go"
@@ -92,34 +64,34 @@ def encode(p):
     loc_ids = {name: i + 1 for i, name in enumerate(p["locations"])}
     out = bytearray()
     for t, u in p["sample_types"]:
-        out += f_bytes(1, f_varint(1, s(t)) + f_varint(2, s(u)))
+        out += lfield(1, opt_vfield(1, s(t)) + opt_vfield(2, s(u)))
     for frames, values, labels in p["samples"]:
         lb = b""
         for k, v, unit in labels:
             if isinstance(v, str):
-                lb += f_bytes(3, f_varint(1, s(k)) + f_varint(2, s(v)))
+                lb += lfield(3, opt_vfield(1, s(k)) + opt_vfield(2, s(v)))
             else:
-                lb += f_bytes(3, f_varint(1, s(k)) + f_varint(3, v) + f_varint(4, s(unit)))
-        out += f_bytes(2, f_packed(1, [loc_ids[f] for f in frames]) + f_packed(2, values) + lb)
+                lb += lfield(3, opt_vfield(1, s(k)) + opt_vfield(3, v) + opt_vfield(4, s(unit)))
+        out += lfield(2, opt_packed(1, [loc_ids[f] for f in frames]) + opt_packed(2, values) + lb)
     if p["mapping"]:
         start, limit, file = p["mapping"]
-        out += f_bytes(3, f_varint(1, 1) + f_varint(2, start) + f_varint(3, limit) + f_varint(5, s(file))
-                       + f_varint(7, 1) + f_varint(8, 1) + f_varint(9, 1))
+        out += lfield(3, opt_vfield(1, 1) + opt_vfield(2, start) + opt_vfield(3, limit) + opt_vfield(5, s(file))
+                      + opt_vfield(7, 1) + opt_vfield(8, 1) + opt_vfield(9, 1))
     for name, (addr, lines) in p["locations"].items():
-        ls = b"".join(f_bytes(4, f_varint(1, fn_ids[f]) + f_varint(2, ln)) for f, ln in lines)
-        out += f_bytes(4, f_varint(1, loc_ids[name]) + f_varint(2, 1 if p["mapping"] else 0)
-                       + f_varint(3, addr) + ls)
+        ls = b"".join(lfield(4, opt_vfield(1, fn_ids[f]) + opt_vfield(2, ln)) for f, ln in lines)
+        out += lfield(4, opt_vfield(1, loc_ids[name]) + opt_vfield(2, 1 if p["mapping"] else 0)
+                      + opt_vfield(3, addr) + ls)
     for name, (file, start) in p["functions"].items():
-        out += f_bytes(5, f_varint(1, fn_ids[name]) + f_varint(2, s(name)) + f_varint(3, s(name))
-                       + f_varint(4, s(file)) + f_varint(5, start))
-    pt = f_bytes(11, f_varint(1, s(p["period_type"][0])) + f_varint(2, s(p["period_type"][1])))
+        out += lfield(5, opt_vfield(1, fn_ids[name]) + opt_vfield(2, s(name)) + opt_vfield(3, s(name))
+                      + opt_vfield(4, s(file)) + opt_vfield(5, start))
+    pt = lfield(11, opt_vfield(1, s(p["period_type"][0])) + opt_vfield(2, s(p["period_type"][1])))
     comments = [s(c) for c in p["comments"]]
     dflt = s(p["default_sample_type"])
     doc = s(p["doc_url"])
-    table = b"".join(f_bytes(6, x.encode()) for x in strings)
-    return (bytes(out) + table + f_varint(9, p["time"]) + f_varint(10, p["duration"]) + pt
-            + f_varint(12, p["period"]) + b"".join(f_varint(13, c) for c in comments)
-            + f_varint(14, dflt) + f_varint(15, doc))
+    table = b"".join(lfield(6, x.encode()) for x in strings)
+    return (bytes(out) + table + opt_vfield(9, p["time"]) + opt_vfield(10, p["duration"]) + pt
+            + opt_vfield(12, p["period"]) + b"".join(opt_vfield(13, c) for c in comments)
+            + opt_vfield(14, dflt) + opt_vfield(15, doc))
 
 
 START = {"main.main": 10, "main.work": 20, "main.helper": 30, "main.other": 40}

@@ -12,34 +12,8 @@ import sys
 import tempfile
 import zlib
 
-
-def varint(v):
-    v &= (1 << 64) - 1
-    out = bytearray()
-    while True:
-        b = v & 0x7F
-        v >>= 7
-        if v:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def key(num, wt):
-    return varint(num << 3 | wt)
-
-
-def vfield(num, v):
-    return key(num, 0) + varint(v)
-
-
-def lfield(num, data):
-    return key(num, 2) + varint(len(data)) + data
-
-
-def packed(num, vals):
-    return lfield(num, b"".join(varint(v) for v in vals))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from protowire import key, lfield, packed, varint, vfield  # noqa: E402
 
 
 def valuetype(t, u):

@@ -28,6 +28,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from protowire import lfield, opt_packed, opt_vfield  # noqa: E402
+
 ALLOC_RX = "|".join([
     "calloc", "cfree", "malloc", "free", "memalign", "do_memalign", "(__)?posix_memalign", "pvalloc",
     "valloc", "realloc", "tcmalloc::.*", "tc_calloc", "tc_cfree", "tc_malloc", "tc_free", "tc_memalign",
@@ -181,33 +184,6 @@ def comment_names(text, locations):
 
 # ---- profile.proto writer ----
 
-def varint(v):
-    v &= (1 << 64) - 1
-    out = bytearray()
-    while True:
-        b = v & 0x7F
-        v >>= 7
-        if v:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def field_varint(num, v):
-    return varint(num << 3) + varint(v) if v else b""
-
-
-def field_bytes(num, b):
-    return varint(num << 3 | 2) + varint(len(b)) + b
-
-
-def packed(num, vals):
-    if not vals:
-        return b""
-    return field_bytes(num, b"".join(varint(v) for v in vals))
-
-
 class Strings:
     def __init__(self):
         self.table = [""]
@@ -225,35 +201,35 @@ def encode(prof, names):
     out = bytearray()
     types = prof["types"]
     for t, u in types:
-        out += field_bytes(1, field_varint(1, st(t)) + field_varint(2, st(u)))
+        out += lfield(1, opt_vfield(1, st(t)) + opt_vfield(2, st(u)))
     for s in prof["samples"]:
-        msg = packed(1, s["locs"]) + packed(2, s["values"])
+        msg = opt_packed(1, s["locs"]) + opt_packed(2, s["values"])
         for k, v in s["num"]:
-            msg += field_bytes(3, field_varint(1, st(k)) + field_varint(3, v))
-        out += field_bytes(2, msg)
+            msg += lfield(3, opt_vfield(1, st(k)) + opt_vfield(3, v))
+        out += lfield(2, msg)
     for mid, start, limit, off, file, bid in prof["mappings"]:
-        out += field_bytes(3, field_varint(1, mid) + field_varint(2, start) + field_varint(3, limit) +
-                           field_varint(4, off) + field_varint(5, st(file)) + field_varint(6, st(bid)))
+        out += lfield(3, opt_vfield(1, mid) + opt_vfield(2, start) + opt_vfield(3, limit) +
+                      opt_vfield(4, off) + opt_vfield(5, st(file)) + opt_vfield(6, st(bid)))
     funcs = {}
     for lid in sorted(prof["locations"]):
         addr, mid = prof["locations"][lid]
-        msg = field_varint(1, lid) + field_varint(2, mid) + field_varint(3, addr)
+        msg = opt_vfield(1, lid) + opt_vfield(2, mid) + opt_vfield(3, addr)
         for fn, file, lineno in names.get(addr, []):
             if (fn, file) not in funcs:
                 funcs[(fn, file)] = len(funcs) + 1
-            msg += field_bytes(4, field_varint(1, funcs[(fn, file)]) + field_varint(2, lineno))
-        out += field_bytes(4, msg)
+            msg += lfield(4, opt_vfield(1, funcs[(fn, file)]) + opt_vfield(2, lineno))
+        out += lfield(4, msg)
     for (fn, file), fid in funcs.items():
-        out += field_bytes(5, field_varint(1, fid) + field_varint(2, st(fn)) + field_varint(3, st(fn)) +
-                           field_varint(4, st(file)))
+        out += lfield(5, opt_vfield(1, fid) + opt_vfield(2, st(fn)) + opt_vfield(3, st(fn)) +
+                      opt_vfield(4, st(file)))
     drop, keep = frame_rx([t for t, _ in types])
-    out += field_varint(7, st(drop)) + field_varint(8, st(keep))
+    out += opt_vfield(7, st(drop)) + opt_vfield(8, st(keep))
     pt, pu = prof["period_type"]
-    out += field_bytes(11, field_varint(1, st(pt)) + field_varint(2, st(pu)))
-    out += field_varint(12, prof["period"])
+    out += lfield(11, opt_vfield(1, st(pt)) + opt_vfield(2, st(pu)))
+    out += opt_vfield(12, prof["period"])
     head = bytearray()
     for s in st.table:
-        head += field_bytes(6, s.encode())
+        head += lfield(6, s.encode())
     return bytes(out + head)
 
 

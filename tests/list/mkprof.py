@@ -14,45 +14,17 @@ executable segment.  Deterministic for a given binary.
 """
 
 import gzip
+import os
 import random
 import re
 import struct
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from protowire import lfield, opt_packed, opt_vfield  # noqa: E402
+
 LOAD_BASE = 0x555555554000
-
-
-def varint(v):
-    if v < 0:
-        v += 1 << 64
-    out = bytearray()
-    while True:
-        b = v & 0x7F
-        v >>= 7
-        if v:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def key(field, wire):
-    return varint(field << 3 | wire)
-
-
-def f_varint(field, v):
-    return key(field, 0) + varint(v) if v else b""
-
-
-def f_bytes(field, data):
-    return key(field, 2) + varint(len(data)) + data
-
-
-def f_packed(field, values):
-    if not values:
-        return b""
-    return f_bytes(field, b"".join(varint(v) for v in values))
 
 
 def text_segment(path):
@@ -165,26 +137,28 @@ def main():
     funcs = {}
     body = bytearray()
     for t, u in (("samples", "count"), ("cpu", "nanoseconds")):
-        body += f_bytes(1, f_varint(1, s(t)) + f_varint(2, s(u)))
+        body += lfield(1, opt_vfield(1, s(t)) + opt_vfield(2, s(u)))
     loc_id = {a: i + 1 for i, a in enumerate(addrs)}
     for st, v in stacks:
-        body += f_bytes(2, f_packed(1, [loc_id[a] for a in st]) + f_packed(2, [v // 10000000, v]))
-    body += f_bytes(3, f_varint(1, 1) + f_varint(2, start) + f_varint(3, limit) + f_varint(4, offset) +
-                    f_varint(5, s(binary)) + f_varint(7, 1) + f_varint(8, 1) + f_varint(9, 1) + f_varint(10, 1))
+        body += lfield(2, opt_packed(1, [loc_id[a] for a in st]) + opt_packed(2, [v // 10000000, v]))
+    body += lfield(3, opt_vfield(1, 1) + opt_vfield(2, start) + opt_vfield(3, limit) + opt_vfield(4, offset) +
+                   opt_vfield(5, s(binary)) + opt_vfield(7, 1) + opt_vfield(8, 1) + opt_vfield(9, 1) +
+                   opt_vfield(10, 1))
     for a in addrs:
         lines = b""
         for fn, file, line in frs.get(a, []):
             if (fn, file) not in funcs:
                 funcs[(fn, file)] = len(funcs) + 1
-            lines += f_bytes(4, f_varint(1, funcs[(fn, file)]) + f_varint(2, line))
-        body += f_bytes(4, f_varint(1, loc_id[a]) + f_varint(2, 1) + f_varint(3, a + base) + lines)
+            lines += lfield(4, opt_vfield(1, funcs[(fn, file)]) + opt_vfield(2, line))
+        body += lfield(4, opt_vfield(1, loc_id[a]) + opt_vfield(2, 1) + opt_vfield(3, a + base) + lines)
     for (fn, file), fid in funcs.items():
-        body += f_bytes(5, f_varint(1, fid) + f_varint(2, s(fn)) + f_varint(3, s(fn)) + f_varint(4, s(file)))
+        body += lfield(5, opt_vfield(1, fid) + opt_vfield(2, s(fn)) + opt_vfield(3, s(fn)) +
+                       opt_vfield(4, s(file)))
     strings_copy = list(strings)
-    tail = f_varint(10, 3000000000) + f_bytes(11, f_varint(1, s("cpu")) + f_varint(2, s("nanoseconds")))
-    tail += f_varint(12, 10000000)
+    tail = opt_vfield(10, 3000000000) + lfield(11, opt_vfield(1, s("cpu")) + opt_vfield(2, s("nanoseconds")))
+    tail += opt_vfield(12, 10000000)
     for text in strings:
-        body += f_bytes(6, text.encode())
+        body += lfield(6, text.encode())
     assert strings == strings_copy, "strings added after the table was written"
     body += tail
     with open(out, "wb") as f:

@@ -7,7 +7,11 @@ cases (-symbolize=demangle=...).  Python stdlib only; the output is the same
 on every run.  usage: mkmangled.py OUT
 """
 import gzip
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from protowire import lfield, packed, vfield  # noqa: E402
 
 NAMES = [
     "main",
@@ -34,34 +38,6 @@ NAMES = [
     "unmatched>(x)",
     "_Zbogus",
 ]
-
-
-def varint(v):
-    out = bytearray()
-    while True:
-        b = v & 0x7F
-        v >>= 7
-        if v:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def key(num, wt):
-    return varint(num << 3 | wt)
-
-
-def vfield(num, v):
-    return key(num, 0) + varint(v)
-
-
-def lfield(num, data):
-    return key(num, 2) + varint(len(data)) + data
-
-
-def packed(num, vals):
-    return lfield(num, b"".join(varint(v) for v in vals))
 
 
 def main():

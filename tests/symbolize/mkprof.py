@@ -19,39 +19,14 @@ puts that build id in the mapping instead of the file's (to test the
 mismatch warning).  The mapping has no has_* flags, so prof symbolizes it.
 """
 import gzip
+import os
 import struct
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from protowire import lfield, packed, vfield  # noqa: E402
+
 BASE = 0x555555554000  # where the made-up process loaded the binary
-
-
-def varint(v):
-    v &= (1 << 64) - 1
-    out = bytearray()
-    while True:
-        b = v & 0x7F
-        v >>= 7
-        if v:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def key(num, wt):
-    return varint(num << 3 | wt)
-
-
-def vfield(num, v):
-    return key(num, 0) + varint(v)
-
-
-def lfield(num, data):
-    return key(num, 2) + varint(len(data)) + data
-
-
-def packed(num, vals):
-    return lfield(num, b"".join(varint(v) for v in vals))
 
 
 class Elf:

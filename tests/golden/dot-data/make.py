@@ -15,31 +15,10 @@ Deterministic (gzip mtime 0).  The profiles exercise what the corpus lacks:
 
 import gzip
 import os
+import sys
 
-
-def varint(v):
-    if v < 0:
-        v += 1 << 64
-    out = bytearray()
-    while True:
-        b = v & 0x7F
-        v >>= 7
-        out.append(b | 0x80 if v else b)
-        if not v:
-            return bytes(out)
-
-
-def fv(field, v):
-    """A varint field, omitted when zero (as proto3 encoders do)."""
-    return varint(field << 3) + varint(v) if v else b""
-
-
-def fb(field, data):
-    return varint(field << 3 | 2) + varint(len(data)) + data
-
-
-def packed(field, values):
-    return fb(field, b"".join(varint(v) for v in values)) if values else b""
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib"))
+from protowire import lfield as fb, opt_packed, opt_vfield as fv  # noqa: E402
 
 
 class Profile:
@@ -80,7 +59,7 @@ class Profile:
                     lab += fb(3, fv(1, self.s(k)) + fv(2, self.s(v)))
                 else:
                     lab += fb(3, fv(1, self.s(k)) + fv(3, v) + (fv(4, self.s(unit)) if unit else b""))
-            out += fb(2, packed(1, locs) + packed(2, values) + lab)
+            out += fb(2, opt_packed(1, locs) + opt_packed(2, values) + lab)
         out += fb(3, fv(1, 1) + fv(2, 0x400000) + fv(3, 0x500000) + fv(5, self.s(binary))
                   + fv(7, 1) + fv(8, 1) + fv(9, 1) + fv(10, 1))
         for loc in self.locations:
