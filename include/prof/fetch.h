@@ -23,6 +23,12 @@
 
 struct profile;
 
+/**
+ * Load libcurl (src/curl_dyn.c: prof opens it on first use, not at start-up):
+ * NULL once it is loaded, or why it cannot be.  Thread-safe.
+ */
+const char *fetch_curl_load_error(void);
+
 /** Whether source names something to fetch rather than a local file (the file is not checked). */
 bool fetch_is_url(const char *source);
 
