@@ -91,7 +91,7 @@ static const struct wmsg wire_msgs[] = {
 };
 
 /* Read a varint at *pos; 0 on success, else an error code: 1 truncated, 2 too long. */
-static int wire_varint(const unsigned char *d, size_t end, size_t *pos, uint64_t *v)
+static int wire_varint_slow(const unsigned char *d, size_t end, size_t *pos, uint64_t *v)
 {
     uint64_t r = 0;
     for (int i = 0; i < 10; i++) {
@@ -105,6 +105,23 @@ static int wire_varint(const unsigned char *d, size_t end, size_t *pos, uint64_t
         }
     }
     return 2;
+}
+
+/* wire_varint_slow with the one- and two-byte cases (ids, small values, tags) inline. */
+static inline int wire_varint(const unsigned char *d, size_t end, size_t *pos, uint64_t *v)
+{
+    size_t p = *pos;
+    if (p < end && d[p] < 0x80) {
+        *v = d[p];
+        *pos = p + 1;
+        return 0;
+    }
+    if (end - p >= 2 && d[p + 1] < 0x80) {
+        *v = (uint64_t)(d[p] & 0x7f) | (uint64_t)d[p + 1] << 7;
+        *pos = p + 2;
+        return 0;
+    }
+    return wire_varint_slow(d, end, pos, v);
 }
 
 static int wire_walk(const unsigned char *d, size_t start, size_t end, int msg, int depth,
@@ -404,6 +421,126 @@ static void *unpack_one(struct conv *c, const ProtobufCMessageDescriptor *desc, 
     return m;
 }
 
+/*
+ * The next field of a message in [*pos, end): its number, wire type and
+ * value (varint) or contents (length-delimited); fixed-width fields are
+ * skipped.  0: a field was read; 1: end of the message; -1: malformed (the
+ * caller has wire_walk say how).
+ */
+static int next_field(const unsigned char *d, size_t end, size_t *pos, uint64_t *num, unsigned *wt, uint64_t *v,
+                      struct slice *sub)
+{
+    if (*pos >= end)
+        return 1;
+    uint64_t key;
+    if (wire_varint(d, end, pos, &key))
+        return -1;
+    *num = key >> 3;
+    *wt = (unsigned)(key & 7);
+    if (*num == 0)
+        return -1;
+    switch (*wt) {
+    case 0:
+        return wire_varint(d, end, pos, v) ? -1 : 0;
+    case 1:
+    case 5: {
+        size_t n = *wt == 1 ? 8 : 4;
+        if (end - *pos < n)
+            return -1;
+        *pos += n;
+        return 0;
+    }
+    case 2:
+        if (wire_varint(d, end, pos, v) || *v > end - *pos)
+            return -1;
+        sub->off = *pos;
+        sub->len = (size_t)*v;
+        *pos += (size_t)*v;
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+/* Location, decoded by hand: there are as many as there are distinct
+ * addresses, and protobuf-c spends thousands of instructions on each. */
+struct loc_fields {
+    uint64_t id, mapping_id, address;
+    bool folded;
+    size_t nlines;
+};
+
+/* Scratch for the lines of one location. */
+struct line_tmp {
+    uint64_t *fid;
+    int64_t *line, *column;
+    size_t cap;
+};
+
+static int decode_location(struct conv *c, struct slice sl, struct loc_fields *l, struct line_tmp *t)
+{
+    const unsigned char *d = c->data;
+    size_t pos = sl.off, end = sl.off + sl.len;
+    memset(l, 0, sizeof(*l));
+    for (;;) {
+        uint64_t num, v;
+        unsigned wt;
+        struct slice sub;
+        int r = next_field(d, end, &pos, &num, &wt, &v, &sub);
+        if (r == 1)
+            return 0;
+        if (r < 0)
+            break;
+        if (num >= 1 && num <= 5 && wt != (num == 4 ? 2u : 0u))
+            break;
+        switch (num) {
+        case 1: l->id = v; break;
+        case 2: l->mapping_id = v; break;
+        case 3: l->address = v; break;
+        case 5: l->folded = v != 0; break;
+        case 4: {
+            if (l->nlines == t->cap) {
+                t->cap = t->cap ? 2 * t->cap : 8;
+                t->fid = xrealloc(t->fid, t->cap * sizeof(uint64_t));
+                t->line = xrealloc(t->line, t->cap * sizeof(int64_t));
+                t->column = xrealloc(t->column, t->cap * sizeof(int64_t));
+            }
+            uint64_t fid = 0, line = 0, column = 0;
+            size_t q = sub.off, qend = sub.off + sub.len;
+            int r2;
+            uint64_t n2, v2;
+            unsigned wt2;
+            struct slice sub2;
+            while ((r2 = next_field(d, qend, &q, &n2, &wt2, &v2, &sub2)) == 0) {
+                if (n2 >= 1 && n2 <= 3 && wt2 != 0)
+                    r2 = -1;
+                if (r2 < 0)
+                    break;
+                if (n2 == 1)
+                    fid = v2;
+                else if (n2 == 2)
+                    line = v2;
+                else if (n2 == 3)
+                    column = v2;
+            }
+            if (r2 < 0)
+                goto wire;
+            t->fid[l->nlines] = fid;
+            t->line[l->nlines] = (int64_t)line;
+            t->column[l->nlines] = (int64_t)column;
+            l->nlines++;
+            break;
+        }
+        default: break; /* unknown field */
+        }
+    }
+wire:
+    if (wire_walk(d, sl.off, end, M_LOCATION, 1, c->err) == 0)
+        prof_errf(c->err, PROF_EDATA, "malformed %s message at offset %zu", wire_msgs[M_LOCATION].name, sl.off);
+    prof_err_prefix(c->err, "parsing profile");
+    return -1;
+}
+
 /* Build id -> dense index; ids must be non-zero and unique. */
 static int index_ids(struct conv *c, struct u64map *m, size_t n, const uint64_t *ids, const char *what, int *dense)
 {
@@ -429,7 +566,7 @@ static int index_ids(struct conv *c, struct u64map *m, size_t n, const uint64_t 
     return 0;
 }
 
-static int lookup(const struct u64map *m, int dense, size_t n, uint64_t id, uint32_t *out)
+static inline int lookup(const struct u64map *m, int dense, size_t n, uint64_t id, uint32_t *out)
 {
     if (dense) {
         if (id == 0 || id > n)
@@ -514,18 +651,22 @@ static int decode_sample(struct conv *c, struct slice sl, size_t idx, const stru
                 if (q == qend)
                     continue; /* an empty packed field: valid protobuf */
             }
+            /* Room for every value the field can hold (at least a byte each). */
+            size_t room = wt == 2 ? qend - q : 1;
+            if (num == 1)
+                xgrow(&t->locs, &t->ncap, nlocs + room, sizeof(uint32_t));
+            else
+                xgrow(&t->vals, &t->vcap, nvals + room, sizeof(int64_t));
             do {
                 if (wire_varint(d, qend, &q, &v))
                     goto wire;
                 if (num == 1) {
-                    xgrow(&t->locs, &t->ncap, nlocs + 1, sizeof(uint32_t));
                     if (!lookup(lmap, ldense, p->nlocations, v, &t->locs[nlocs]))
                         return prof_errf(c->err, PROF_EDATA, "malformed profile: sample %zu refers to location id %"
                                          PRIu64 ", which does not exist", idx, v);
                     h = hash_u64(h ^ t->locs[nlocs]);
                     nlocs++;
                 } else {
-                    xgrow(&t->vals, &t->vcap, nvals + 1, sizeof(int64_t));
                     t->vals[nvals++] = (int64_t)v;
                 }
             } while (wt == 2 && q < qend);
@@ -683,6 +824,8 @@ static int convert(struct conv *c)
     struct stack_table st = {NULL, 0, 0};
     struct sample_tmp tmp;
     memset(&tmp, 0, sizeof(tmp));
+    struct line_tmp lt;
+    memset(&lt, 0, sizeof(lt));
     size_t nmax = sc->mapping.n > sc->location.n ? sc->mapping.n : sc->location.n;
     if (sc->function.n > nmax)
         nmax = sc->function.n;
@@ -748,15 +891,14 @@ static int convert(struct conv *c)
     p->nlocations = sc->location.n;
     p->locations = ARENA_NEWN(a, struct prof_location, sc->location.n);
     for (size_t i = 0; i < sc->location.n; i++) {
-        const Perftools__Profiles__Location *l =
-            unpack_one(c, &perftools__profiles__location__descriptor, M_LOCATION, sc->location.v[i]);
-        if (!l)
+        struct loc_fields lf, *l = &lf;
+        if (decode_location(c, sc->location.v[i], l, &lt))
             goto out;
         ids[i] = l->id;
         struct prof_location *pl = &p->locations[i];
         pl->id = l->id;
         pl->address = l->address;
-        pl->folded = l->is_folded;
+        pl->folded = l->folded;
         pl->mapping = PROF_NONE;
         if (fake) {
             pl->mapping = 0;
@@ -765,22 +907,21 @@ static int convert(struct conv *c)
                       ", which does not exist", l->id, l->mapping_id);
             goto out;
         }
-        pl->nlines = (uint32_t)l->n_line;
-        pl->lines = ARENA_NEWN(a, struct prof_line, l->n_line);
-        for (size_t j = 0; j < l->n_line; j++) {
-            const Perftools__Profiles__Line *ln = l->line[j];
-            if (!lookup(&fmap, fdense, sc->function.n, ln->function_id, &pl->lines[j].function)) {
-                if (ln->function_id == 0)
+        pl->nlines = (uint32_t)l->nlines;
+        pl->lines = ARENA_NEWN(a, struct prof_line, l->nlines);
+        for (size_t j = 0; j < l->nlines; j++) {
+            if (!lookup(&fmap, fdense, sc->function.n, lt.fid[j], &pl->lines[j].function)) {
+                if (lt.fid[j] == 0)
                     prof_errf(err, PROF_EDATA, "malformed profile: location id %" PRIu64
                               " has a line with no function (function id 0)", l->id);
                 else
                     prof_errf(err, PROF_EDATA, "malformed profile: location id %" PRIu64
                               " has a line referring to function id %" PRIu64 ", which does not exist",
-                              l->id, ln->function_id);
+                              l->id, lt.fid[j]);
                 goto out;
             }
-            pl->lines[j].line = ln->line;
-            pl->lines[j].column = ln->column;
+            pl->lines[j].line = lt.line[j];
+            pl->lines[j].column = lt.column[j];
         }
     }
     if (index_ids(c, &lmap, sc->location.n, ids, "location", &ldense))
@@ -808,6 +949,9 @@ out:
     free(tmp.locs);
     free(tmp.vals);
     free(tmp.labels);
+    free(lt.fid);
+    free(lt.line);
+    free(lt.column);
     free(st.slots);
     u64map_release(&mmap);
     u64map_release(&lmap);
