@@ -41,6 +41,8 @@ static const char usage_sources[] =
     "  Source options:\n"
     "    -seconds              Duration for time-based profile collection\n"
     "    -timeout              Timeout in seconds for profile collection\n"
+    "    -max_size             Largest profile to decompress: bytes, or kb/mb/gb (default 4gb,\n"
+    "                          0 for no limit; prof only)\n"
     "    -buildid              Override build id for main binary\n"
     "    -add_comment          Free-form annotation to add to the profile\n"
     "                          Displayed on some reports or with prof -comments\n"

@@ -52,6 +52,8 @@ const struct prof_opt prof_opts[] = {
     {"inuse_space", OPT_BOOL, OFF(inuse_space), OPTF_FLAG, NULL, NULL, "Display in-use memory size"},
     {"lines", OPT_BOOL, OFF(gran_choice[3]), OPTF_FLAG | OPTF_CHOICE, "granularity", NULL,
      "Aggregate at the source code line level."},
+    {"max_size", OPT_STRING, OFF(max_size), OPTF_FLAG, NULL, NULL,
+     "Largest decompressed profile to read (bytes, or with kb/mb/gb; 0 = no limit)"},
     {"mean", OPT_BOOL, OFF(mean), CFG, NULL, NULL, "Average sample value over first value (count)"},
     {"mean_delay", OPT_BOOL, OFF(mean_delay), OPTF_FLAG, NULL, NULL, "Display mean delay at each region"},
     {"no_browser", OPT_BOOL, OFF(no_browser), OPTF_FLAG, NULL, NULL, "Skip opening a browser for the web interface"},
@@ -314,8 +316,51 @@ int opt_set_flag(struct prof_config *c, const struct prof_opt *o, const char *va
     }
     case OPT_STRING:
     case OPT_CHOICE:
+        if (!strcmp(o->name, "max_size")) {
+            size_t n;
+            int r = parse_byte_size(value, &n);
+            if (r)
+                return prof_errf(err, PROF_EUSAGE, "invalid value \"%s\" for flag -%s: %s", value, o->name,
+                                 r == -2 ? "value out of range" : "parse error");
+        }
         config_set_str(field, value);
         return 0;
     }
     return 0;
+}
+
+int parse_byte_size(const char *s, size_t *out)
+{
+    static const struct {
+        const char *suffix;
+        unsigned shift;
+    } units[] = {{"", 0},   {"b", 0},    {"k", 10},   {"kb", 10},  {"kib", 10}, {"m", 20},
+                 {"mb", 20}, {"mib", 20}, {"g", 30},   {"gb", 30},  {"gib", 30}, {"t", 40},
+                 {"tb", 40}, {"tib", 40}};
+    const char *p = s;
+    if (!(*p >= '0' && *p <= '9'))
+        return -1;
+    uint64_t v = 0;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        if (v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
+            return -2;
+        v = v * 10 + (uint64_t)(*p - '0');
+    }
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+        if (strcasecmp(p, units[i].suffix) != 0)
+            continue;
+        if (v > (SIZE_MAX >> units[i].shift))
+            return -2;
+        *out = v == 0 ? SIZE_MAX : (size_t)v << units[i].shift;
+        return 0;
+    }
+    return -1;
+}
+
+size_t config_max_size(const struct prof_config *c)
+{
+    size_t n = 0;
+    if (c && c->max_size && c->max_size[0] && parse_byte_size(c->max_size, &n))
+        n = 0;
+    return n;
 }

@@ -8,13 +8,14 @@
 #include <sys/stat.h>
 
 #include "prof/fetch.h"
+#include "prof/options.h"
 #include "prof/read.h"
 #include "prof/util.h"
 
 /* Inflate, decode and check the bytes of a source (released here). */
-static struct profile *load_bytes(struct prof_bytes *b, struct prof_err *err)
+static struct profile *load_bytes(struct prof_bytes *b, size_t max_size, struct prof_err *err)
 {
-    if (read_inflate(b, 0, err)) {
+    if (read_inflate(b, max_size, err)) {
         prof_bytes_release(b);
         return NULL;
     }
@@ -24,12 +25,17 @@ static struct profile *load_bytes(struct prof_bytes *b, struct prof_err *err)
     return p;
 }
 
-struct profile *profile_load(const char *path, struct prof_err *err)
+static struct profile *load_path(const char *path, size_t max_size, struct prof_err *err)
 {
     struct prof_bytes b;
     if (read_source(path, &b, err))
         return NULL;
-    return load_bytes(&b, err);
+    return load_bytes(&b, max_size, err);
+}
+
+struct profile *profile_load(const char *path, struct prof_err *err)
+{
+    return load_path(path, 0, err);
 }
 
 struct profile *profile_load_source(const char *source, const struct prof_config *cfg, bool *remote,
@@ -39,11 +45,11 @@ struct profile *profile_load_source(const char *source, const struct prof_config
     struct stat st;
     *remote = false;
     if (strcmp(source, "-") == 0 || stat(source, &st) == 0 || !fetch_is_url(source))
-        return profile_load(source, err);
+        return load_path(source, config_max_size(cfg), err);
     struct prof_bytes b;
     if (fetch_source(source, cfg, &b, err))
         return NULL;
-    struct profile *p = load_bytes(&b, err);
+    struct profile *p = load_bytes(&b, config_max_size(cfg), err);
     *remote = p != NULL;
     return p;
 }

@@ -2,6 +2,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,15 +80,25 @@ int read_source(const char *path, struct prof_bytes *out, struct prof_err *err)
     return rc;
 }
 
+/* No profile starts with this many zero bytes: profile.proto data starts with
+ * a field key (never 0) and the legacy formats with text or a header that
+ * holds non-zero words.  Inflating stops there, so that a gzip bomb (a few
+ * hundred KB that inflate to gigabytes of zeros) costs neither the time nor
+ * the memory of its inflated size. */
+#define ZERO_RUN_LIMIT ((size_t)1 << 20)
+
 int read_inflate(struct prof_bytes *in, size_t max_size, struct prof_err *err)
 {
     if (in->len < 2 || in->data[0] != 0x1f || in->data[1] != 0x8b)
         return 0;
     if (!max_size)
         max_size = PROF_MAX_INFLATED_DEFAULT;
+    /* The buffer may grow one byte past max_size: output that fills it
+     * exceeds the limit, output of exactly max_size bytes does not. */
+    size_t limit = max_size == SIZE_MAX ? SIZE_MAX : max_size + 1;
 
     /* The gzip trailer holds the size modulo 2^32: a good first guess. */
-    size_t cap = 1 << 16;
+    size_t cap = limit < 1 << 16 ? limit : 1 << 16;
     if (in->len >= 18) {
         const unsigned char *t = in->data + in->len - 4;
         size_t isize = (size_t)t[0] | (size_t)t[1] << 8 | (size_t)t[2] << 16 | (size_t)t[3] << 24;
@@ -95,6 +107,7 @@ int read_inflate(struct prof_bytes *in, size_t max_size, struct prof_err *err)
     }
     unsigned char *out = xmalloc(cap);
     size_t len = 0;
+    bool zeros = true; /* every byte inflated so far is 0 */
 
     z_stream z;
     memset(&z, 0, sizeof(z));
@@ -105,18 +118,17 @@ int read_inflate(struct prof_bytes *in, size_t max_size, struct prof_err *err)
     size_t in_left = in->len - z.avail_in; /* input not yet handed to zlib */
     int rc = 0;
     for (;;) {
+        if (len > max_size)
+            break; /* too big: said below */
         if (len == cap) {
-            if (cap >= max_size) {
-                rc = prof_errf(err, PROF_EDATA,
-                               "decompressing profile: inflated size exceeds the limit of %zu bytes "
-                               "(raise it with -max_size)",
-                               max_size);
-                break;
-            }
-            cap = cap * 2 > max_size ? max_size : cap * 2;
+            cap = cap > limit / 2 ? limit : cap * 2;
             out = xrealloc(out, cap);
         }
         size_t room = cap - len;
+        /* While the output is all zeros, inflate in small steps (only the
+         * pages written count in the resident size). */
+        if (zeros && room > 1 << 16)
+            room = 1 << 16;
         z.next_out = out + len;
         z.avail_out = (uInt)(room > UINT32_MAX ? UINT32_MAX : room);
         uInt before = z.avail_out;
@@ -126,7 +138,19 @@ int read_inflate(struct prof_bytes *in, size_t max_size, struct prof_err *err)
             in_left -= chunk;
         }
         int zr = inflate(&z, Z_NO_FLUSH);
-        len += before - z.avail_out;
+        size_t got = before - z.avail_out;
+        if (zeros) {
+            for (size_t i = 0; zeros && i < got; i++)
+                zeros = out[len + i] == 0;
+            if (zeros && len + got > ZERO_RUN_LIMIT) {
+                rc = prof_errf(err, PROF_EDATA,
+                               "decompressing profile: the data starts with more than %zu zero bytes, "
+                               "which no profile does (a gzip bomb?)",
+                               ZERO_RUN_LIMIT);
+                break;
+            }
+        }
+        len += got;
         if (zr == Z_STREAM_END) {
             /* Another gzip member may follow (Go's reader accepts them). */
             size_t rest = z.avail_in + in_left;
@@ -165,6 +189,11 @@ int read_inflate(struct prof_bytes *in, size_t max_size, struct prof_err *err)
         }
     }
     inflateEnd(&z);
+    if (!rc && len > max_size)
+        rc = prof_errf(err, PROF_EDATA,
+                       "decompressing profile: inflated size exceeds the limit of %zu bytes "
+                       "(raise it with -max_size)",
+                       max_size);
     if (rc) {
         free(out);
         return rc;

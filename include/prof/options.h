@@ -47,6 +47,7 @@ struct prof_config {
     int seconds, timeout;
     char *buildid, *add_comment, *symbolize, *base, *diff_base, *tools, *http;
     char *tls_cert, *tls_key, *tls_ca;
+    char *max_size;               /* -max_size: largest decompressed profile ("" = the default) */
     bool all_frames, no_browser;
     bool inuse_space, inuse_objects, alloc_space, alloc_objects, total_delay, contentions, mean_delay;
     bool flat_choice, cum_choice; /* the -flat / -cum choice flags */
@@ -92,6 +93,13 @@ int parse_go_bool(const char *s, bool *out);
 int parse_go_int(const char *s, int *out);
 /** Go's strconv.ParseFloat(s, 64); -1 on bad syntax. */
 int parse_go_float(const char *s, double *out);
+
+/** A byte size: digits with an optional unit (b, k/kb/kib, m/mb/mib, g/gb/gib, t/tb/tib,
+ * any case, powers of 1024); 0 means no limit (SIZE_MAX).  -1 bad syntax, -2 range. */
+int parse_byte_size(const char *s, size_t *out);
+
+/** -max_size in bytes: 0 when not set (the caller's default), SIZE_MAX for no limit. */
+size_t config_max_size(const struct prof_config *c);
 
 /** Set an option from text, as the command line does. err says Go flag's text. */
 int opt_set_flag(struct prof_config *c, const struct prof_opt *o, const char *value, struct prof_err *err);
