@@ -483,9 +483,9 @@ static int decode_location(struct conv *c, struct slice sl, struct loc_fields *l
     size_t pos = sl.off, end = sl.off + sl.len;
     memset(l, 0, sizeof(*l));
     for (;;) {
-        uint64_t num, v;
-        unsigned wt;
-        struct slice sub;
+        uint64_t num = 0, v = 0;
+        unsigned wt = 0;
+        struct slice sub = {0, 0};
         int r = next_field(d, end, &pos, &num, &wt, &v, &sub);
         if (r == 1)
             return 0;
@@ -508,9 +508,9 @@ static int decode_location(struct conv *c, struct slice sl, struct loc_fields *l
             uint64_t fid = 0, line = 0, column = 0;
             size_t q = sub.off, qend = sub.off + sub.len;
             int r2;
-            uint64_t n2, v2;
-            unsigned wt2;
-            struct slice sub2;
+            uint64_t n2 = 0, v2 = 0;
+            unsigned wt2 = 0;
+            struct slice sub2 = {0, 0};
             while ((r2 = next_field(d, qend, &q, &n2, &wt2, &v2, &sub2)) == 0) {
                 if (n2 >= 1 && n2 <= 3 && wt2 != 0)
                     r2 = -1;
