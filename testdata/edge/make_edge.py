@@ -13,6 +13,9 @@ tiny profile.proto files for situations the captured corpus does not contain:
                          but no samples at all
   cpu.zero.pb.gz         CPU profile with all-zero samples, samples whose cpu
                          value is 0 but whose count is not, and normal ones
+  heap.keep_frames.pb.gz heap profile (alloc_objects, alloc_space) with both
+                         drop_frames and keep_frames, whose stacks exercise
+                         every rule of pprof's Profile.Prune (see keep_frames())
 """
 
 import gzip
@@ -60,7 +63,7 @@ class Builder:
         return lfield(field, opt_vfield(1, self.s(typ)) + opt_vfield(2, self.s(unit)))
 
     def build(self, sample_types, period_type, period, time_nanos, duration_nanos,
-              samples, binary):
+              samples, binary, drop_frames="", keep_frames=""):
         out = bytearray()
         for t, u in sample_types:
             out += self.value_type(1, t, u)
@@ -76,14 +79,17 @@ class Builder:
                           + opt_vfield(3, self.s(name)) + opt_vfield(4, self.s(file))
                           + opt_vfield(5, start))
         pt = self.value_type(11, *period_type)
+        frames = opt_vfield(7, self.s(drop_frames)) + opt_vfield(8, self.s(keep_frames))
         # The string table must be complete before it is written.
         strings = b"".join(lfield(6, x.encode()) for x in self.strings)
-        return (bytes(out) + strings + opt_vfield(9, time_nanos) + opt_vfield(10, duration_nanos)
-                + pt + opt_vfield(12, period))
+        return (bytes(out) + strings + frames + opt_vfield(9, time_nanos)
+                + opt_vfield(10, duration_nanos) + pt + opt_vfield(12, period))
 
 
 MAIN = "example.com/edge/main.go"
 PROC = "runtime/proc.go"
+MALLOC = "runtime/malloc.go"
+SLICE = "runtime/slice.go"
 
 
 def heap_zero_inuse():
@@ -132,11 +138,65 @@ def cpu_zero():
                    "/usr/local/bin/edge")
 
 
+def keep_frames():
+    """drop_frames and keep_frames, as pprof applies them on loading
+    (Profile.RemoveUninteresting: both anchored as ^(RE)$, keep_frames only
+    with a drop_frames, names simplified by cutting the argument list).
+
+    Locations: a location is pruned whole when its outermost (caller-most)
+    frame matching drop_frames and not keep_frames is its last line, else it
+    keeps only the lines outside that frame and is "pruned beneath".  Samples
+    are scanned from the root: at the first pruned location after a user
+    frame, the stack is cut beneath it (a pruned-whole location goes too).
+    Each sample below notes its expected stack, leaf first.
+    """
+    b = Builder()
+    root = b.loc(0x401000, [("runtime.main", PROC, 144, 250)])
+    bg = b.loc(0x401100, [("runtime.bgsweep", "runtime/mgcsweep.go", 270, 301)])
+    malloc = b.loc(0x401200, [("runtime.mallocgc", MALLOC, 905, 1040)])
+    newobj = b.loc(0x401300, [("runtime.newobject", MALLOC, 1191, 1192)])
+    grow = b.loc(0x401400, [("runtime.growslice", SLICE, 157, 266)])
+    mkslice = b.loc(0x401500, [("runtime.makeslice", SLICE, 88, 103)])
+    main = b.loc(0x402000, [("main.main", MAIN, 20, 36)])
+    work = b.loc(0x402100, [("main.work", MAIN, 40, 52)])
+    build = b.loc(0x402200, [("main.build", MAIN, 60, 64)])
+    akeep = b.loc(0x402300, [("main.allocKeep", MAIN, 70, 72)])
+    abuf = b.loc(0x402400, [("main.allocBuf", MAIN, 80, 81)])
+    # allocTiny inlined into work: pruned beneath, keeps the main.work line.
+    tiny = b.loc(0x402500, [("main.allocTiny", MAIN, 90, 91), ("main.work", MAIN, 40, 47)])
+    # allocKeep inlined into allocBuf: the outer line is dropped, so all of it goes.
+    inl_keep = b.loc(0x402600, [("main.allocKeep", MAIN, 70, 73), ("main.allocBuf", MAIN, 80, 84)])
+    # mallocgc inlined into growslice (kept): pruned beneath, keeps growslice.
+    inl_grow = b.loc(0x401600, [("runtime.mallocgc", MALLOC, 905, 1010), ("runtime.growslice", SLICE, 157, 270)])
+    # A C++ name: drop_frames matches it once its argument list is cut.
+    opnew = b.loc(0x403000, [("operator new(unsigned long)", "new_op.cc", 50, 54)])
+    samples = [
+        ([malloc, newobj, build, work, main, root], [4, 4096]),       # build work main root
+        ([malloc, grow, build, work, main, root], [2, 65536]),        # growslice build work main root
+        ([malloc, mkslice, akeep, work, main, root], [3, 12288]),     # allocKeep work main root
+        ([malloc, newobj, abuf, work, main, root], [5, 20480]),       # work main root
+        ([malloc, tiny, main, root], [1, 256]),                       # work(:47) main root
+        ([malloc, inl_keep, work, main, root], [6, 393216]),          # work main root
+        ([inl_grow, build, main, root], [1, 131072]),                 # growslice(:270) build main root
+        ([malloc, newobj], [7, 7168]),                                # no user frame: unchanged
+        ([opnew, build, main, root], [2, 2048]),                      # build main root
+        ([malloc, newobj, bg], [1, 512]),                             # bgsweep
+        ([malloc, newobj, build, abuf, work, main, root], [2, 8192]),  # work main root
+        ([malloc, newobj, build, abuf], [1, 1024]),                   # build allocBuf (root not cut)
+    ]
+    return b.build([("alloc_objects", "count"), ("alloc_space", "bytes")],
+                   ("space", "bytes"), 524288, 1795265700_000000000, 0, samples,
+                   "/usr/local/bin/edge",
+                   drop_frames=r"runtime\.(mallocgc|newobject|makeslice|growslice)|main\.alloc.*|operator new",
+                   keep_frames=r"runtime\.growslice|main\.allocKeep")
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     for name, data in [("heap.zero_inuse.pb.gz", heap_zero_inuse()),
                        ("cpu.nosamples.pb.gz", cpu_nosamples()),
-                       ("cpu.zero.pb.gz", cpu_zero())]:
+                       ("cpu.zero.pb.gz", cpu_zero()),
+                       ("heap.keep_frames.pb.gz", keep_frames())]:
         with open(os.path.join(here, name), "wb") as f:
             f.write(gzip.compress(data, mtime=0))
 
