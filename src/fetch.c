@@ -1,7 +1,9 @@
 /*
  * fetch.c: see fetch.h.  URL handling after pprof's adjustURL (cmd/pprof and
- * internal/driver/fetch.go) over Go's net/url rules; the transfer with
- * libcurl; saving after pprof's fetchProfiles/setTmpDir/newTempFile.
+ * internal/driver/fetch.go) over Go's net/url rules, and symbolz's URL of a
+ * symbol handler (internal/symbolz); the transfers (a profile's GET, the
+ * symbolizer's POST) with libcurl; saving after pprof's
+ * fetchProfiles/setTmpDir/newTempFile.
  */
 #include "prof/fetch.h"
 
@@ -17,6 +19,8 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "prof/arena.h"
+#include "prof/graph.h"
 #include "prof/profile.h"
 #include "prof/report.h"
 #include "prof/strbuf.h"
@@ -332,6 +336,62 @@ bool fetch_is_url(const char *source)
 
 char *fetch_url(const char *source, int seconds) { return adjust_url(source, seconds, NULL); }
 
+bool fetch_is_abs_url(const char *s)
+{
+    struct url u;
+    if (url_parse(s, &u))
+        return false;
+    bool abs = u.scheme[0] != 0;
+    url_free(&u);
+    return abs;
+}
+
+/* gperftools' profile handlers (pprof_remote_servers.html), whose symbols are at .../pprof/symbol. */
+static bool gperftools_path(const char *path)
+{
+    static const char *const suffixes[] = {"/pprof/heap", "/pprof/growth", "/pprof/profile", "/pprof/pmuprofile",
+                                           "/pprof/contention"};
+    size_t n = strlen(path);
+    for (size_t i = 0; i < PROF_ARRAY_LEN(suffixes); i++) {
+        size_t k = strlen(suffixes[i]);
+        if (n >= k && strcmp(path + n - k, suffixes[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+char *fetch_symbolz_url(const char *source)
+{
+    struct url u;
+    if (url_parse(source, &u))
+        return NULL;
+    if (!u.host[0]) {
+        url_free(&u);
+        return NULL;
+    }
+    char *path;
+    if (strstr(u.path, "/debug/pprof/") || gperftools_path(u.path)) {
+        /* The handler next to the profile's: path.Clean(path + "/../symbol"). */
+        struct arena a;
+        arena_init(&a, 256);
+        path = xstrdup(path_clean(&a, arena_printf(&a, "%s/../symbol", u.path)));
+        arena_release(&a);
+    } else {
+        path = xstrdup("/symbolz");
+    }
+    /* Go's URL.String without the query. */
+    struct strbuf sb = STRBUF_INIT;
+    strbuf_addf(&sb, "%s://%s%s", u.scheme, u.userinfo, u.host);
+    if (path[0] != '/')
+        strbuf_addc(&sb, '/');
+    strbuf_adds(&sb, path);
+    if (u.fragment[0])
+        strbuf_addf(&sb, "#%s", u.fragment);
+    free(path);
+    url_free(&u);
+    return strbuf_detach(&sb, NULL);
+}
+
 /* ---- the transfer ---- */
 
 #if HAVE_LIBCURL
@@ -515,51 +575,54 @@ static void lower_first(char *s)
         s[--n] = 0;
 }
 
-int fetch_source(const char *source, const struct prof_config *cfg, struct prof_bytes *out, struct prof_err *err)
+/* The TLS flags, checked as pprof's transport checks them. */
+static int tls_flags(const struct prof_config *cfg, const char **cert, const char **key, const char **ca,
+                     struct prof_err *err)
 {
-    out->data = NULL;
-    out->len = 0;
-    int seconds = 0;
-    char *url = adjust_url(source, cfg ? cfg->seconds : -1, &seconds);
-    if (!url)
-        return prof_errf(err, PROF_EUSAGE, "not a URL");
-    const char *cert = cfg && cfg->tls_cert ? cfg->tls_cert : "", *key = cfg && cfg->tls_key ? cfg->tls_key : "",
-               *ca = cfg && cfg->tls_ca ? cfg->tls_ca : "";
-    if (!cert[0] && key[0]) {
-        free(url);
+    *cert = cfg && cfg->tls_cert ? cfg->tls_cert : "";
+    *key = cfg && cfg->tls_key ? cfg->tls_key : "";
+    *ca = cfg && cfg->tls_ca ? cfg->tls_ca : "";
+    if (!(*cert)[0] && (*key)[0])
         return prof_errf(err, PROF_EUSAGE, "-tls_key is specified, so -tls_cert must also be specified");
-    }
-    if (cert[0] && !key[0]) {
-        free(url);
+    if ((*cert)[0] && !(*key)[0])
         return prof_errf(err, PROF_EUSAGE, "-tls_cert is specified, so -tls_key must also be specified");
-    }
-    if (ca[0] && access(ca, R_OK) != 0) {
-        int e = errno;
-        free(url);
-        return prof_errf(err, PROF_EIO, "could not load CA specified by -tls_ca: open %s: %s", ca, strerror(e));
-    }
-    int flag_seconds = cfg && cfg->seconds > 0 ? cfg->seconds : 0;
-    long timeout_ms = cfg && cfg->timeout > 0 ? (long)cfg->timeout * 1000
-                      : seconds > 0           ? (long)seconds * 1500
-                                              : 60000;
-    timeout_ms += 5000;
-    bool tty = isatty(2);
-    if (tty) {
-        fprintf(stderr, "Fetching profile over HTTP from %s\n", url);
-        if (flag_seconds > 0) {
-            char d[64];
-            go_duration(d, sizeof(d), flag_seconds);
-            fprintf(stderr, "Please wait... (%s)\n", d);
-        }
-    }
+    if ((*ca)[0] && access(*ca, R_OK) != 0)
+        return prof_errf(err, PROF_EIO, "could not load CA specified by -tls_ca: open %s: %s", *ca, strerror(errno));
+    return 0;
+}
+
+/* One request: a GET, or a POST of body[0..body_len) when body is not NULL. */
+struct request {
+    const char *url; /* as pprof spells it: https+insecure:// is HTTPS without certificate checks */
+    const char *body;
+    size_t body_len;
+    long timeout_ms;
+    const char *cert, *key, *ca;
+    long progress_seconds; /* > 0: show the seconds left of a capture on stderr */
+};
+
+/*
+ * Perform r into x (the body, headers of the final response).  Returns
+ * libcurl's result; *code is the HTTP status; ebuf (CURL_ERROR_SIZE) has
+ * libcurl's message.
+ */
+static CURLcode perform(const struct request *r, struct xfer *x, long *code, char *ebuf)
+{
     /* https+insecure: HTTPS without certificate checks (pprof's spelling). */
-    bool insecure = strncmp(url, "https+insecure://", 17) == 0;
-    char *curl_url = url;
+    bool insecure = strncmp(r->url, "https+insecure://", 17) == 0;
+    char *curl_url = NULL;
     if (insecure) {
-        size_t n = strlen(url);
+        size_t n = strlen(r->url);
         curl_url = xmalloc(n);
-        snprintf(curl_url, n, "https%s", url + 14);
+        snprintf(curl_url, n, "https%s", r->url + 14);
     }
+    memset(x, 0, sizeof(*x));
+    x->max = PROF_MAX_INFLATED_DEFAULT;
+    x->content_length = -1;
+    x->progress_left = -1;
+    x->seconds = r->progress_seconds;
+    ebuf[0] = 0;
+    *code = 0;
 
     static bool inited;
     if (!inited) {
@@ -568,20 +631,12 @@ int fetch_source(const char *source, const struct prof_config *cfg, struct prof_
     }
     CURL *c = curl_easy_init();
     if (!c) {
-        if (curl_url != url)
-            free(curl_url);
-        free(url);
-        return prof_errf(err, PROF_EIO, "http fetch: cannot start libcurl");
+        free(curl_url);
+        const char *why = fetch_curl_load_error();
+        snprintf(ebuf, CURL_ERROR_SIZE, "%s", why ? why : "cannot start libcurl");
+        return CURLE_FAILED_INIT;
     }
-    struct xfer x;
-    memset(&x, 0, sizeof(x));
-    x.max = PROF_MAX_INFLATED_DEFAULT;
-    x.content_length = -1;
-    x.progress_left = -1;
-    x.seconds = flag_seconds;
-    char ebuf[CURL_ERROR_SIZE];
-    ebuf[0] = 0;
-    curl_easy_setopt(c, CURLOPT_URL, curl_url);
+    curl_easy_setopt(c, CURLOPT_URL, curl_url ? curl_url : r->url);
 #if LIBCURL_VERSION_NUM >= 0x075500
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
@@ -591,76 +646,136 @@ int fetch_source(const char *source, const struct prof_config *cfg, struct prof_
 #endif
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, r->timeout_ms);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "gzip");
     curl_easy_setopt(c, CURLOPT_USERAGENT, "prof/" PROF_VERSION);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, ebuf);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &x);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, &x);
-    if (tty && flag_seconds > 0) {
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, x);
+    struct curl_slist *headers = NULL;
+    if (r->body) {
+        /* As Go's http.Post: the body as application/octet-stream, no 100-continue round trip. */
+        headers = curl_slist_append(headers, "Content-Type: application/octet-stream");
+        headers = curl_slist_append(headers, "Expect:");
+        curl_easy_setopt(c, CURLOPT_POST, 1L);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, r->body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+    }
+    if (r->progress_seconds > 0) {
         curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
         curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-        curl_easy_setopt(c, CURLOPT_XFERINFODATA, &x);
+        curl_easy_setopt(c, CURLOPT_XFERINFODATA, x);
     }
-    if (cert[0]) {
-        curl_easy_setopt(c, CURLOPT_SSLCERT, cert);
-        curl_easy_setopt(c, CURLOPT_SSLKEY, key);
+    if (r->cert[0]) {
+        curl_easy_setopt(c, CURLOPT_SSLCERT, r->cert);
+        curl_easy_setopt(c, CURLOPT_SSLKEY, r->key);
     }
-    if (ca[0])
-        curl_easy_setopt(c, CURLOPT_CAINFO, ca);
+    if (r->ca[0])
+        curl_easy_setopt(c, CURLOPT_CAINFO, r->ca);
     if (insecure) {
         curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
         curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
     }
     CURLcode rc = curl_easy_perform(c);
-    long code = 0;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, code);
     curl_easy_cleanup(c);
-    if (x.progress_left >= 0)
+    curl_slist_free_all(headers);
+    free(curl_url);
+    if (x->progress_left >= 0)
         fprintf(stderr, "\r\033[K");
-    if (curl_url != url)
-        free(curl_url);
+    return rc;
+}
 
-    int status = 0;
+/*
+ * The message for a transfer that failed (0 when it did not: status 200,
+ * the whole body).  Problems of the connection are prefixed with transport
+ * ("http fetch"), when not NULL.
+ */
+static int transfer_error(CURLcode rc, long code, const struct xfer *x, const char *ebuf, long timeout_ms,
+                          const char *transport, struct prof_err *err)
+{
     char msg[CURL_ERROR_SIZE + 64];
     snprintf(msg, sizeof(msg), "%s", ebuf[0] ? ebuf : curl_easy_strerror(rc));
     lower_first(msg);
-    if (rc == CURLE_WRITE_ERROR && x.too_big) {
-        status = prof_errf(err, PROF_EDATA, "http fetch: the response is larger than %zu bytes", x.max);
-    } else if (rc == CURLE_PARTIAL_FILE || ((rc == CURLE_RECV_ERROR || rc == CURLE_GOT_NOTHING) && code)) {
-        if (x.content_length >= 0)
-            status = prof_errf(err, PROF_EDATA,
-                               "truncated response: the server closed the connection after %zu of %ld bytes", x.len,
-                               x.content_length);
-        else
-            status = prof_errf(err, PROF_EDATA,
-                               "truncated response: the server closed the connection after %zu bytes (%s)", x.len,
-                               msg);
-    } else if (rc == CURLE_GOT_NOTHING) {
-        status = prof_errf(err, PROF_EDATA, "http fetch: the server closed the connection without a response");
-    } else if (rc == CURLE_OPERATION_TIMEDOUT) {
+    const char *tp = transport ? transport : "", *sep = transport ? ": " : "";
+    if (rc == CURLE_WRITE_ERROR && x->too_big)
+        return prof_errf(err, PROF_EDATA, "%s%sthe response is larger than %zu bytes", tp, sep, x->max);
+    if (rc == CURLE_PARTIAL_FILE || ((rc == CURLE_RECV_ERROR || rc == CURLE_GOT_NOTHING) && code)) {
+        if (x->content_length >= 0)
+            return prof_errf(err, PROF_EDATA,
+                             "truncated response: the server closed the connection after %zu of %ld bytes", x->len,
+                             x->content_length);
+        return prof_errf(err, PROF_EDATA, "truncated response: the server closed the connection after %zu bytes (%s)",
+                         x->len, msg);
+    }
+    if (rc == CURLE_GOT_NOTHING)
+        return prof_errf(err, PROF_EDATA, "%s%sthe server closed the connection without a response", tp, sep);
+    if (rc == CURLE_OPERATION_TIMEDOUT) {
         char d[64];
         go_duration(d, sizeof(d), timeout_ms / 1000);
-        status = prof_errf(err, PROF_EIO, "http fetch: no complete response within %s (see -timeout)", d);
-    } else if (rc == CURLE_SSL_CERTPROBLEM) {
-        status = prof_errf(err, PROF_EUSAGE,
-                           "could not load certificate/key pair specified by -tls_cert and -tls_key: %s", msg);
-    } else if (rc == CURLE_SSL_CACERT_BADFILE) {
-        status = prof_errf(err, PROF_EUSAGE, "could not load CA specified by -tls_ca: %s", msg);
-    } else if (rc != CURLE_OK) {
-        status = prof_errf(err, PROF_EIO, "http fetch: %s", msg);
-    } else if (code != 200) {
+        return prof_errf(err, PROF_EIO, "%s%sno complete response within %s (see -timeout)", tp, sep, d);
+    }
+    if (rc == CURLE_SSL_CERTPROBLEM)
+        return prof_errf(err, PROF_EUSAGE, "could not load certificate/key pair specified by -tls_cert and -tls_key: %s",
+                         msg);
+    if (rc == CURLE_SSL_CACERT_BADFILE)
+        return prof_errf(err, PROF_EUSAGE, "could not load CA specified by -tls_ca: %s", msg);
+    if (rc != CURLE_OK)
+        return prof_errf(err, PROF_EIO, "%s%s%s", tp, sep, msg);
+    if (code != 200) {
         char line[256];
-        body_line(&x, line, sizeof(line));
-        const char *reason = x.reason[0] ? x.reason : status_text(code);
-        status = prof_errf(err, PROF_EDATA, "server response: %ld%s%s%s%s", code, reason[0] ? " " : "", reason,
-                           line[0] ? " - " : "", line);
-    } else if (x.len == 0) {
+        body_line(x, line, sizeof(line));
+        const char *reason = x->reason[0] ? x->reason : status_text(code);
+        return prof_errf(err, PROF_EDATA, "server response: %ld%s%s%s%s", code, reason[0] ? " " : "", reason,
+                         line[0] ? " - " : "", line);
+    }
+    return 0;
+}
+
+/* The timeout of a request: -timeout seconds, or 1.5 times a capture's length, or 60 s; plus 5 s. */
+static long timeout_ms_for(const struct prof_config *cfg, int seconds)
+{
+    long ms = cfg && cfg->timeout > 0 ? (long)cfg->timeout * 1000 : seconds > 0 ? (long)seconds * 1500 : 60000;
+    return ms + 5000;
+}
+
+int fetch_source(const char *source, const struct prof_config *cfg, struct prof_bytes *out, struct prof_err *err)
+{
+    out->data = NULL;
+    out->len = 0;
+    int seconds = 0;
+    char *url = adjust_url(source, cfg ? cfg->seconds : -1, &seconds);
+    if (!url)
+        return prof_errf(err, PROF_EUSAGE, "not a URL");
+    struct request r = {.url = url};
+    if (tls_flags(cfg, &r.cert, &r.key, &r.ca, err)) {
+        free(url);
+        return -1;
+    }
+    int flag_seconds = cfg && cfg->seconds > 0 ? cfg->seconds : 0;
+    r.timeout_ms = timeout_ms_for(cfg, seconds);
+    bool tty = isatty(2);
+    if (tty) {
+        fprintf(stderr, "Fetching profile over HTTP from %s\n", url);
+        if (flag_seconds > 0) {
+            char d[64];
+            go_duration(d, sizeof(d), flag_seconds);
+            fprintf(stderr, "Please wait... (%s)\n", d);
+        }
+        r.progress_seconds = flag_seconds;
+    }
+    struct xfer x;
+    long code;
+    char ebuf[CURL_ERROR_SIZE];
+    CURLcode rc = perform(&r, &x, &code, ebuf);
+    int status = transfer_error(rc, code, &x, ebuf, r.timeout_ms, "http fetch", err);
+    if (status == 0 && x.len == 0) {
         status = prof_errf(err, PROF_EDATA, "the server sent an empty response, not a profile");
-    } else if (looks_like_html(&x)) {
+    } else if (status == 0 && looks_like_html(&x)) {
         char line[256];
         body_line(&x, line, sizeof(line));
         status = prof_errf(err, PROF_EDATA, "the server sent an HTML page%s%s%s, not a profile (is %s a profile endpoint?)",
@@ -676,6 +791,28 @@ int fetch_source(const char *source, const struct prof_config *cfg, struct prof_
     return 0;
 }
 
+int fetch_post(const char *url, const char *body, size_t len, const struct prof_config *cfg, struct prof_bytes *out,
+               struct prof_err *err)
+{
+    out->data = NULL;
+    out->len = 0;
+    struct request r = {.url = url, .body = body, .body_len = len, .timeout_ms = timeout_ms_for(cfg, 0)};
+    if (tls_flags(cfg, &r.cert, &r.key, &r.ca, err))
+        return -1;
+    struct xfer x;
+    long code;
+    char ebuf[CURL_ERROR_SIZE];
+    CURLcode rc = perform(&r, &x, &code, ebuf);
+    if (transfer_error(rc, code, &x, ebuf, r.timeout_ms, NULL, err)) {
+        free(x.body);
+        prof_err_prefix(err, "http post %s", url);
+        return -1;
+    }
+    out->data = x.body ? x.body : xmalloc(1);
+    out->len = x.len;
+    return 0;
+}
+
 #else /* !HAVE_LIBCURL */
 
 int fetch_source(const char *source, const struct prof_config *cfg, struct prof_bytes *out, struct prof_err *err)
@@ -686,6 +823,17 @@ int fetch_source(const char *source, const struct prof_config *cfg, struct prof_
     out->len = 0;
     return prof_errf(err, PROF_EUSAGE,
                      "cannot fetch profiles over HTTP: prof was built without libcurl (meson option curl)");
+}
+
+int fetch_post(const char *url, const char *body, size_t len, const struct prof_config *cfg, struct prof_bytes *out,
+               struct prof_err *err)
+{
+    (void)body;
+    (void)len;
+    (void)cfg;
+    out->data = NULL;
+    out->len = 0;
+    return prof_errf(err, PROF_EUSAGE, "http post %s: prof was built without libcurl (meson option curl)", url);
 }
 
 #endif

@@ -16,6 +16,7 @@
 #define PROF_FETCH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "prof/error.h"
 #include "prof/options.h"
@@ -47,6 +48,29 @@ char *fetch_url(const char *source, int seconds);
  * (empty, an HTML page, cut short) each with their own message.
  */
 int fetch_source(const char *source, const struct prof_config *cfg, struct prof_bytes *out, struct prof_err *err);
+
+/**
+ * POST body[0..len) (as application/octet-stream) to url, as pprof's
+ * symbolizer posts to a symbol handler, with cfg's TLS flags and -timeout
+ * (default 60 s) plus 5 s; the whole response body goes to out.  -1 + err
+ * ("http post URL: ...": connection problems, a status other than 200 with
+ * the first line of the body, a body cut short).
+ */
+int fetch_post(const char *url, const char *body, size_t len, const struct prof_config *cfg, struct prof_bytes *out,
+               struct prof_err *err);
+
+/**
+ * pprof's symbolz address for a profile fetched from source_url (a
+ * malloc'ed string), NULL when it has no host: a path with /debug/pprof/ in
+ * it (net/http/pprof) or ending in gperftools' /pprof/heap, growth, profile,
+ * pmuprofile or contention gets the handler next to it (path + "/../symbol",
+ * cleaned: /debug/pprof/symbol), any other /symbolz on the same host; the
+ * query is dropped.
+ */
+char *fetch_symbolz_url(const char *source_url);
+
+/** Whether s parses as a URL with a scheme (Go's url.Parse and URL.IsAbs). */
+bool fetch_is_abs_url(const char *s);
 
 /**
  * Save p as gzipped profile.proto in $PPROF_TMPDIR (default $HOME/pprof,
