@@ -53,5 +53,6 @@ void test_units(void);
 void test_regex(void);
 void test_tables(void);
 void test_filter(void);
+void test_symbolz(void);
 
 #endif

@@ -11,7 +11,7 @@ static const struct {
     void (*fn)(void);
 } groups[] = {
     {"arena", test_arena}, {"filter", test_filter}, {"regex", test_regex},   {"strbuf", test_strbuf},
-    {"tables", test_tables}, {"units", test_units},
+    {"symbolz", test_symbolz}, {"tables", test_tables}, {"units", test_units},
 };
 
 int main(int argc, char **argv)
