@@ -20,7 +20,6 @@
 #include "prof/repl.h"
 #include "prof/report.h"
 #include "prof/strbuf.h"
-#include "prof/symbolize.h"
 #include "prof/util.h"
 
 static const char usage_head[] =
@@ -336,12 +335,6 @@ int prof_cli_main(int argc, char **argv)
     }
     p = profile_load_sources((const char *const *)pos, (size_t)npos, binary, &cfg, &err);
     if (!p) {
-        fprintf(stderr, "prof: %s\n", err.msg);
-        status = prof_err_status(&err);
-        goto out;
-    }
-    struct symbolize_args sym = {.mode = cfg.symbolize, .binary = binary, .verbose = cfg.verbose};
-    if (symbolize_profile(p, &sym, &err)) {
         fprintf(stderr, "prof: %s\n", err.msg);
         status = prof_err_status(&err);
         goto out;

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "prof/fetch.h"
+#include "prof/symbolize.h"
 #include "prof/units.h"
 #include "prof/util.h"
 
@@ -1057,14 +1058,59 @@ static bool test_source(const char *source, const struct prof_config *cfg)
     return test;
 }
 
+/* pprof's MappingSources: for remote symbolization, where each mapping of each fetched profile came from. */
+struct sources {
+    struct symbolz_source *v; /* key and url malloc'ed */
+    size_t n, cap;
+};
+
+static void sources_release(struct sources *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        free((char *)s->v[i].key);
+        free((char *)s->v[i].url);
+    }
+    free(s->v);
+    memset(s, 0, sizeof(*s));
+}
+
+/* pprof's collectMappingSources: record p's mappings as fetched from url
+ * (by build id, else file); a mapping with neither gets the URL as its file,
+ * so that symbolz can find it (unsource_mappings takes it off again). */
+static void collect_sources(struct profile *p, const char *url, struct sources *s)
+{
+    for (size_t i = 0; i < p->nmappings; i++) {
+        struct prof_mapping *m = &p->mappings[i];
+        const char *key = m->build_id[0] ? m->build_id : m->file;
+        if (!key[0])
+            key = m->file = arena_strdup(&p->arena, url);
+        xgrow(&s->v, &s->cap, s->n + 1, sizeof(*s->v));
+        s->v[s->n].key = xstrdup(key);
+        s->v[s->n].url = xstrdup(url);
+        s->v[s->n].start = m->start;
+        s->n++;
+    }
+}
+
+/* pprof's unsourceMappings: a mapping without build id whose file is a URL
+ * (with a scheme) loses it, whoever put it there. */
+static void unsource_mappings(struct profile *p)
+{
+    for (size_t i = 0; i < p->nmappings; i++) {
+        struct prof_mapping *m = &p->mappings[i];
+        if (!m->build_id[0] && m->file[0] && fetch_is_abs_url(m->file))
+            m->file = "";
+    }
+}
+
 /* pprof's chunkedGrab: load the sources CHUNK_SIZE at a time, printing and
  * skipping those that fail, and merge what loaded into *out (NULL when
  * nothing loaded).  *count = profiles loaded.  -1 + err when merging fails
  * ("problem fetching <what> profiles: ...") or when the only source fails
  * (then the error is that source's: "<source>: <reason>"). */
 static int grab(const char *const *srcs, size_t n, const char *what, const char *binary, const char *buildid,
-                const struct prof_config *cfg, bool *remote, struct profile **out, size_t *count,
-                struct prof_err *err)
+                const struct prof_config *cfg, bool *remote, struct sources *msrc, struct profile **out,
+                size_t *count, struct prof_err *err)
 {
     struct profile *acc = NULL;
     struct profile **chunk = xmalloc(CHUNK_SIZE * sizeof(*chunk));
@@ -1088,6 +1134,12 @@ static int grab(const char *const *srcs, size_t n, const char *what, const char 
                 continue;
             }
             locate_binaries(p, binary, buildid);
+            if (fetched) {
+                char *url = fetch_url(srcs[i], cfg->seconds);
+                if (url)
+                    collect_sources(p, url, msrc);
+                free(url);
+            }
             chunk[k++] = p;
         }
         if (k == 0)
@@ -1149,16 +1201,21 @@ struct profile *profile_load_sources(const char *const *sources, size_t n, const
     size_t nsrc = 0, nbase = 0;
     struct profile *p = NULL, *pb = NULL;
     bool remote = false;
-    if (grab(sources, n, "source", binary, cfg->buildid, cfg, &remote, &p, &nsrc, err))
+    struct sources msrc = {0};
+    if (grab(sources, n, "source", binary, cfg->buildid, cfg, &remote, &msrc, &p, &nsrc, err)) {
+        sources_release(&msrc);
         return NULL;
-    if (base[0] && grab(&base, 1, "base", binary, cfg->buildid, cfg, &remote, &pb, &nbase, err)) {
+    }
+    if (base[0] && grab(&base, 1, "base", binary, cfg->buildid, cfg, &remote, &msrc, &pb, &nbase, err)) {
         profile_free(&p);
+        sources_release(&msrc);
         return NULL;
     }
     if (!p || (base[0] && !pb)) {
         prof_errf(err, PROF_EDATA, "failed to fetch any %s profiles", p ? "base" : "source");
         profile_free(&p);
         profile_free(&pb);
+        sources_release(&msrc);
         return NULL;
     }
     if (nsrc != n)
@@ -1170,14 +1227,31 @@ struct profile *profile_load_sources(const char *const *sources, size_t n, const
         if (cfg->normalize && normalize(p, pb, err)) {
             profile_free(&p);
             profile_free(&pb);
+            sources_release(&msrc);
             return NULL;
         }
         scale_all(pb, -1);
         struct profile *two[2] = {p, pb};
         p = combine(two, 2, err);
-        if (!p)
+        if (!p) {
+            sources_release(&msrc);
             return NULL;
+        }
     }
+    /* Symbolized before it is saved, as pprof does. */
+    struct symbolize_args sym = {.mode = cfg->symbolize,
+                                 .binary = binary,
+                                 .verbose = cfg->verbose,
+                                 .sources = msrc.v,
+                                 .nsources = msrc.n,
+                                 .cfg = cfg};
+    int rc = symbolize_profile(p, &sym, err);
+    sources_release(&msrc);
+    if (rc) {
+        profile_free(&p);
+        return NULL;
+    }
+    unsource_mappings(p);
     if (cfg->add_comment[0])
         add_comment(p, cfg->add_comment);
     if (remote)

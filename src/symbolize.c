@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "prof/fetch.h"
 #include "prof/hashmap.h"
 #include "prof/strbuf.h"
 #include "prof/util.h"
@@ -1556,7 +1557,21 @@ struct symctx {
     bool verbose;
     const char *binary;
     struct strbuf *notes; /* per mapping: what the binary search tried */
+    const struct symbolz_source *sources; /* of fetched profiles' mappings */
+    size_t nsources;
 };
+
+/* A mapping that had neither file nor build id in a fetched profile: its
+ * file is the URL, so that symbolz finds it (pprof's collectMappingSources). */
+static bool url_as_file(const struct symctx *c, const struct prof_mapping *m)
+{
+    if (m->build_id[0])
+        return false;
+    for (size_t k = 0; k < c->nsources; k++)
+        if (!strcmp(c->sources[k].key, m->file) && !strcmp(c->sources[k].url, m->file))
+            return true;
+    return false;
+}
 
 /* pprof's locateBinaries: look every mapping's file up under
  * $PPROF_BINARY_PATH (default $HOME/pprof/binaries). */
@@ -1573,8 +1588,8 @@ static void locate_binaries(struct symctx *c, bool skip_main)
     char *paths = xstrdup(sp);
     for (size_t i = 0; i < p->nmappings; i++) {
         struct prof_mapping *m = &p->mappings[i];
-        if (i == 0 && skip_main)
-            continue;
+        if ((i == 0 && skip_main) || url_as_file(c, m))
+            continue; /* pprof searches before it puts the URL there: nothing to search for */
         char bbuf[4096];
         const char *base = m->file[0] ? path_base(m->file, bbuf, sizeof(bbuf)) : "";
         char *dir = m->file[0] ? path_dir(m->file) : xstrdup("");
@@ -1899,49 +1914,110 @@ static void local_symbolize(struct symctx *c, bool fast, bool force)
     free(start);
 }
 
+/* pprof's symbolz.Symbolize: name what local symbolization left unnamed
+ * through the symbol handler of the server each mapping came from.
+ * files[i] is mapping i's file before the PPROF_BINARY_PATH search (the
+ * sources were recorded with it).  0, or -1 + err. */
+static int remote_symbolize(struct symctx *c, bool force, const char *const *files, const struct prof_config *cfg,
+                            struct prof_err *err)
+{
+    struct profile *p = c->p;
+    for (size_t mi = 0; mi < p->nmappings; mi++) {
+        struct prof_mapping *m = &p->mappings[mi];
+        if (!force && m->has_functions)
+            continue; /* symbolz only gives names: has_functions alone says it is done */
+        if (unsymbolizable(m->file))
+            continue;
+        /* The sources of the mapping's file, then those of its build id. */
+        const struct symbolz_source *src = NULL;
+        char *url = NULL;
+        for (int pass = 0; pass < 2 && !url; pass++) {
+            const char *key = pass == 0 ? files[mi] : m->build_id;
+            if (!key[0])
+                continue;
+            for (size_t k = 0; k < c->nsources && !url; k++) {
+                if (strcmp(c->sources[k].key, key) != 0)
+                    continue;
+                src = &c->sources[k];
+                url = fetch_symbolz_url(src->url);
+            }
+        }
+        if (!url)
+            continue;
+        struct symbolz_stats st;
+        int64_t offset = (int64_t)(src->start - m->start);
+        int rc = symbolz_mapping(p, mi, url, offset, cfg, &st, err);
+        if (c->verbose) {
+            struct mapstats ms = {0};
+            for (size_t i = 0; i < p->nlocations; i++)
+                ms.nlocs += p->locations[i].mapping == mi;
+            char what[600];
+            if (rc)
+                snprintf(what, sizeof(what), "remote: %s", err->msg);
+            else if (!st.asked)
+                snprintf(what, sizeof(what), "remote: no address left to name");
+            else
+                snprintf(what, sizeof(what), "remote: %zu address%s sent to %s, %zu location%s named", st.asked,
+                         st.asked == 1 ? "" : "es", url, st.named, st.named == 1 ? "" : "s");
+            strbuf_reset(&c->notes[mi]);
+            print_verbose(c, mi, &ms, what);
+        }
+        free(url);
+        if (rc)
+            return -1;
+        m->has_functions = true;
+    }
+    return 0;
+}
+
+static void bad_mode(const char *mode)
+{
+    fprintf(stderr,
+            "ignoring unrecognized symbolization option: %s\n"
+            "expecting -symbolize=[local|fastlocal|remote|none][:force][:demangle=[none|full|templates|default]\n",
+            mode);
+}
+
 int symbolize_profile(struct profile *p, const struct symbolize_args *args, struct prof_err *err)
 {
-    (void)err;
     const char *mode_in = args && args->mode ? args->mode : "";
-    bool local = true, fast = false, force = false, none = false, bad = false;
+    /* pprof's Symbolize: colon-separated words, lower-cased; "none" stops
+     * everything at once; each unknown word is reported as it comes. */
+    bool local = true, remote = true, fast = false, force = false, none = false;
     const char *demangle = "";
     char *mode = xstrdup(mode_in);
     for (char *c = mode; *c; c++)
         *c = (char)tolower((unsigned char)*c);
     char *save = NULL;
-    for (char *tok = strtok_r(mode, ":", &save); tok; tok = strtok_r(NULL, ":", &save)) {
-        if (!strcmp(tok, "none") || !strcmp(tok, "no"))
+    for (char *tok = strtok_r(mode, ":", &save); tok && !none; tok = strtok_r(NULL, ":", &save)) {
+        if (!strcmp(tok, "none") || !strcmp(tok, "no")) {
             none = true;
-        else if (!strcmp(tok, "local"))
-            local = true, fast = false;
-        else if (!strcmp(tok, "fastlocal"))
-            local = true, fast = true;
-        else if (!strcmp(tok, "remote"))
-            local = false;
-        else if (!strcmp(tok, "force"))
+        } else if (!strcmp(tok, "local")) {
+            remote = false, local = true;
+        } else if (!strcmp(tok, "fastlocal")) {
+            remote = false, local = true, fast = true;
+        } else if (!strcmp(tok, "remote")) {
+            remote = true, local = false;
+        } else if (!strcmp(tok, "force")) {
             force = true;
-        else if (!strncmp(tok, "demangle=", 9)) {
-            const char *d = tok + 9;
+        } else {
+            /* strings.TrimPrefix(word, "demangle="): the bare words are taken too. */
+            const char *d = strncmp(tok, "demangle=", 9) ? tok : tok + 9;
             if (!strcmp(d, "none") || !strcmp(d, "full") || !strcmp(d, "templates")) {
                 demangle = !strcmp(d, "none") ? "none" : !strcmp(d, "full") ? "full" : "templates";
                 force = true;
             } else if (strcmp(d, "default") != 0) {
-                bad = true;
+                bad_mode(mode_in);
             }
-        } else {
-            bad = true;
         }
     }
-    if (bad)
-        fprintf(stderr,
-                "ignoring unrecognized symbolization option: %s\n"
-                "expecting -symbolize=[local|fastlocal|remote|none][:force][:demangle=[none|full|templates|default]\n",
-                mode_in);
     free(mode);
 
     struct symctx c = {0};
     c.p = p;
     c.binary = args ? args->binary : NULL;
+    c.sources = args ? args->sources : NULL;
+    c.nsources = args && args->sources ? args->nsources : 0;
     const char *env = getenv("PROF_VERBOSE");
     c.verbose = (args && args->verbose) || (env && env[0] && strcmp(env, "0") != 0);
     u64map_init(&c.cache.byhash, 64);
@@ -1951,17 +2027,26 @@ int symbolize_profile(struct profile *p, const struct symbolize_args *args, stru
 #if HAVE_ELFUTILS
     elf_version(EV_CURRENT);
 #endif
+    /* The files the sources were recorded with, before the binary search. */
+    const char **files = xcalloc(p->nmappings + 1, sizeof(*files));
+    for (size_t i = 0; i < p->nmappings; i++)
+        files[i] = p->mappings[i].file;
     bool have_binary = c.binary && c.binary[0];
     locate_binaries(&c, have_binary);
 
+    int rc = 0;
     if (!none) {
         if (local)
             local_symbolize(&c, fast, force);
-        demangle_profile(p, force, demangle);
+        if (remote && c.nsources)
+            rc = remote_symbolize(&c, force, files, args ? args->cfg : NULL, err);
+        if (rc == 0)
+            demangle_profile(p, force, demangle);
     } else if (c.verbose) {
         fprintf(stderr, "symbolize: -symbolize=none: nothing done\n");
     }
 
+    free(files);
     for (size_t i = 0; i < c.cache.n; i++)
         obj_close(c.cache.objs[i]);
     free(c.cache.objs);
@@ -1969,5 +2054,5 @@ int symbolize_profile(struct profile *p, const struct symbolize_args *args, stru
     for (size_t i = 0; i <= p->nmappings; i++)
         strbuf_release(&c.notes[i]);
     free(c.notes);
-    return 0;
+    return rc;
 }

@@ -3,7 +3,9 @@
  * fetchProfiles does: every source loaded, several merged (common sample
  * types, unit scaling, deduplicated mappings/locations/functions/samples),
  * -base subtracted, -diff_base marked with pprof::base=true, -normalize,
- * -add_comment, -buildid and a binary given on the command line applied.
+ * -buildid and a binary given on the command line applied, then symbolized
+ * (symbolize.h: -symbolize, remote symbolization for the mappings of
+ * profiles fetched from URLs), -add_comment, and saved when fetched.
  */
 #ifndef PROF_MERGE_H
 #define PROF_MERGE_H
@@ -15,9 +17,10 @@
 #include "prof/profile.h"
 
 /**
- * Load sources[0..n) (and cfg's -base/-diff_base) into one profile.
- * binary is the executable named on the command line, or NULL.
- * NULL + err on failure; err's message already names the failing source.
+ * Load sources[0..n) (and cfg's -base/-diff_base) into one symbolized
+ * profile.  binary is the executable named on the command line, or NULL.
+ * NULL + err on failure; err's message already names the failing source
+ * (or is remote symbolization's: "http post URL: ...").
  */
 struct profile *profile_load_sources(const char *const *sources, size_t n, const char *binary,
                                      const struct prof_config *cfg, struct prof_err *err);

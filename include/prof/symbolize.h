@@ -18,12 +18,23 @@
  *    Names that are not mangled but look like demangled C++ are simplified as
  *    pprof does ("std::vector<int>::push_back(int)" -> "std::vector::push_back").
  *
+ *  - remote (symbolz.h): then, for a profile fetched from a URL, every
+ *    mapping without functions (every one with force), unless its file is a
+ *    system one ([vdso], ...), has the addresses of its locations that still
+ *    have no lines named by the server's symbol handler
+ *    (/debug/pprof/symbol next to a net/http/pprof profile, /symbolz for
+ *    other paths), through the URL of the first fetched profile that had a
+ *    mapping with its build id or file.
+ *
  * The -symbolize mode: none|local|fastlocal|remote|force|demangle=..., joined
- * with colons (pprof's).  Warnings go to stderr with pprof's texts; with
- * verbose set (or $PROF_VERBOSE non-empty) one line per mapping says which
- * file was used, why others were rejected and how many addresses resolved.
- * Runs before the profile is shared with reports; it rewrites functions,
- * locations and mapping files/flags in place (memory from p->arena).
+ * with colons (pprof's): none does nothing at all; local and fastlocal do
+ * not ask servers; remote does not read local files; the default is local,
+ * then remote.  Warnings go to stderr with pprof's texts; with verbose set
+ * (or $PROF_VERBOSE non-empty) one line per mapping says which file was
+ * used, why others were rejected and how many addresses resolved, and which
+ * symbol handler named how many.  Runs before the profile is shared with
+ * reports; it rewrites functions, locations and mapping files/flags in place
+ * (memory from p->arena).
  */
 #ifndef PROF_SYMBOLIZE_H
 #define PROF_SYMBOLIZE_H
@@ -33,14 +44,26 @@
 
 #include "prof/error.h"
 #include "prof/profile.h"
+#include "prof/symbolz.h"
+
+struct prof_config;
 
 struct symbolize_args {
     const char *mode;   /* the -symbolize value; NULL or "" = local and remote */
     const char *binary; /* the executable named on the command line, or NULL */
     bool verbose;       /* one line per mapping on stderr */
+    /* Remote symbolization: where the mappings of fetched profiles came from
+     * (merge.c records them), and the TLS flags and -timeout for requests. */
+    const struct symbolz_source *sources;
+    size_t nsources;
+    const struct prof_config *cfg;
 };
 
-/** Symbolize and demangle p as args say.  Problems are warnings (stderr); returns 0. */
+/**
+ * Symbolize and demangle p as args say.  Local problems are warnings
+ * (stderr).  -1 + err when remote symbolization fails (pprof gives up then:
+ * "http post URL: server response: 404 Not Found", ...).
+ */
 int symbolize_profile(struct profile *p, const struct symbolize_args *args, struct prof_err *err);
 
 /** pprof's heuristic simplification of a demangled-looking C++ name, into the arena. */
