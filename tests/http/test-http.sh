@@ -15,10 +15,17 @@
 #   * /debug/pprof/heap (main.retain), /debug/pprof/goroutine through the
 #     host:port shorthand (main.idleWorker), the heap's ?debug=1 text (names
 #     from its comments), -base with URLs, a URL mixed with a file;
+#   * remote symbolization (symbolz) of the server's unsymbolized profiles of
+#     itself (server/raw.go): names from /debug/pprof/symbol, /symbolz and
+#     gperftools' /pprof/symbol, one request, none with -symbolize=local,
+#     fastlocal or none nor for a Go profile, the saved copy symbolized, local
+#     symbolization first (a missing binary, the server's own executable),
+#     junk answers; the same reports as go tool pprof on the same URLs;
 #   * errors: pprof's own 404 (with its message), another server's 404 with
 #     the first line of its body, truncated bodies (Content-Length and
 #     chunked), an HTML page, an empty body, a refused connection, -timeout,
-#     -tls_key without -tls_cert.
+#     -tls_key without -tls_cert; a symbol handler that is missing, answers a
+#     65-bit address or never answers (-timeout).
 #
 # Exit status 0 when every check passes, 77 (skipped) when Go is missing or
 # prof was built without libcurl, 1 otherwise.  Every process started here is
@@ -199,6 +206,114 @@ else
     show mixed
 fi
 
+# ---- remote symbolization (symbolz) ----
+# The server's unsymbolized profiles of itself (tests/http/server/raw.go):
+# only its symbol handlers can name main.rawLeafAlpha and the others.
+symreq() { curl -s --max-time 5 "$base/stats/symbol-requests"; }
+# sym NAME WANT_REQUESTS ARGS...: run prof, check how many symbol requests it made
+sym() {
+    local name=$1 want=$2 before after
+    shift 2
+    before=$(symreq)
+    run "$name" "$@"
+    after=$(symreq)
+    if [ "$((after - before))" != "$want" ]; then
+        fail "$name: $((after - before)) symbol request(s), want $want"
+        show "$name"
+        return 1
+    fi
+}
+raw=$base/debug/pprof/rawprofile
+raw_names='main\.rawLeafAlpha$\|main\.rawLeafBeta$\|main\.rawMiddle$\|main\.rawTop$'
+named() { [ "$(grep -c "$raw_names" "$tmp/$1.out")" = 4 ]; }
+if sym symz 1 -top "$raw" && [ "$(rc symz)" = 0 ] && named symz &&
+    [ "$(grep -cv '^Saved profile in ' "$tmp/symz.err")" = 0 ]; then
+    ok "unsymbolized profile from a URL: one POST to /debug/pprof/symbol names main.rawLeafAlpha & co"
+else
+    fail "remote symbolization of $raw"
+    show symz
+fi
+saved=$PPROF_TMPDIR/pprof.samples.001.pb.gz
+if grep -qx "Saved profile in $saved" "$tmp/symz.err" && sym symzsaved 0 -top "$saved" && named symzsaved; then
+    ok "the profile is saved symbolized: it names them again without the server"
+else
+    fail "the saved profile is not symbolized ($saved)"
+    show symz
+    show symzsaved
+fi
+for mode in local fastlocal none; do
+    if sym "symz$mode" 0 -top -symbolize=$mode "$raw" && [ "$(rc "symz$mode")" = 0 ] &&
+        ! grep -q 'main\.raw' "$tmp/symz$mode.out" && grep -q '<unknown>' "$tmp/symz$mode.out"; then
+        ok "-symbolize=$mode: the symbol handler is not asked"
+    else
+        fail "-symbolize=$mode"
+        show "symz$mode"
+    fi
+done
+if sym symzremote 1 -top -symbolize=remote "$raw" && named symzremote; then
+    ok "-symbolize=remote"
+else
+    fail "-symbolize=remote"
+fi
+if sym symzmissing 1 -top "$raw?file=missing" && named symzmissing &&
+    grep -qx 'Local symbolization failed for server: open /nonexistent/prof-test/server: no such file or directory' \
+        "$tmp/symzmissing.err"; then
+    ok "a binary that is not here: local symbolization fails, then the server names its functions"
+else
+    fail "remote symbolization after local symbolization failed"
+    show symzmissing
+fi
+if sym symzself 1 -top -symbolize=remote "$raw?file=self" && named symzself &&
+    sym symzselflocal 0 -top -symbolize=local "$raw?file=self" && grep -q 'main\.rawLeafAlpha$' "$tmp/symzselflocal.out"; then
+    ok "the server's own executable: named locally with -symbolize=local, remotely with -symbolize=remote"
+else
+    fail "file=self"
+fi
+if sym symzapp 1 -top "$base/app/rawprofile" && named symzapp && sym symzgperf 1 -top "$base/gperf/pprof/heap" &&
+    named symzgperf; then
+    ok "symbol handlers at /symbolz (any other path) and /gperf/pprof/symbol (gperftools' /pprof/heap)"
+else
+    fail "/symbolz or gperftools' /pprof/symbol"
+fi
+if sym symzheap 0 -top "$base/debug/pprof/heap" && [ "$(rc symzheap)" = 0 ]; then
+    ok "a Go profile (functions already named): the symbol handler is not asked"
+else
+    fail "a Go heap profile asked for symbols"
+fi
+if sym symzgarbage 1 -top "$base/garbage/debug/pprof/rawprofile" && [ "$(rc symzgarbage)" = 0 ] &&
+    ! grep -q 'main\.' "$tmp/symzgarbage.out" && grep -q '<unknown>' "$tmp/symzgarbage.out"; then
+    ok "a symbol handler answering junk: nothing named, no error (as pprof)"
+else
+    fail "junk from the symbol handler"
+    show symzgarbage
+fi
+# Compare with go tool pprof where both print the same report.
+if PPROF_TMPDIR=$tmp/saved-pprof go tool pprof -top "$raw" >"$tmp/gopprof.out" 2>"$tmp/gopprof.err" &&
+    grep -q 'main\.rawLeafAlpha' "$tmp/gopprof.out"; then
+    same=0 diffs=""
+    for args in "-top|$raw" "-top -symbolize=remote|$raw?file=missing" "-top -symbolize=none|$raw" "-traces|$raw" \
+        "-top -cum|$base/app/rawprofile|$raw?file=missing" "-top|$base/gperf/pprof/heap" \
+        "-top|$base/garbage/debug/pprof/rawprofile" "-top -base|$raw|$raw?file=missing"; do
+        IFS='|' read -r -a words <<<"$args"
+        read -r -a flags <<<"${words[0]}"
+        "$prof" "${flags[@]}" "${words[@]:1}" >"$tmp/cmp.prof" 2>/dev/null
+        PPROF_TMPDIR=$tmp/saved-pprof go tool pprof "${flags[@]}" "${words[@]:1}" >"$tmp/cmp.pprof" 2>/dev/null
+        if cmp -s "$tmp/cmp.prof" "$tmp/cmp.pprof"; then
+            same=$((same + 1))
+        else
+            diffs="$diffs [$args]"
+            diff "$tmp/cmp.prof" "$tmp/cmp.pprof" | head -n 10
+        fi
+    done
+    if [ -z "$diffs" ]; then
+        ok "same reports as go tool pprof on the same URLs ($same cases)"
+    else
+        fail "reports differ from go tool pprof's:$diffs"
+    fi
+else
+    echo "note: go tool pprof does not run here; reports not compared"
+fi
+
 # ---- errors ----
 expect_error() { # NAME PATTERN ARGS...
     local name=$1 pattern=$2
@@ -226,6 +341,19 @@ if [ $(($(date +%s) - start)) -le 15 ]; then
     ok "-timeout=1 gives up within the timeout plus pprof's 5 s"
 else
     fail "-timeout=1 took too long"
+fi
+# Remote symbolization that fails fails the command, as in pprof.
+expect_error symz404 "^prof: http post $base/nosym/debug/pprof/symbol: server response: 404 Not Found" \
+    -top "$base/nosym/debug/pprof/rawprofile"
+expect_error symzoverflow '^prof: unexpected parse failure 0x10000000000000000: strconv.ParseUint: parsing "0x10000000000000000": value out of range$' \
+    -top "$base/overflow/debug/pprof/rawprofile"
+start=$(date +%s)
+expect_error symztimeout "^prof: http post $base/slow/debug/pprof/symbol: no complete response within 6s" \
+    -top -timeout=1 "$base/slow/debug/pprof/rawprofile"
+if [ $(($(date +%s) - start)) -le 15 ]; then
+    ok "-timeout=1 bounds the symbol request too"
+else
+    fail "the symbol request took too long with -timeout=1"
 fi
 
 if [ "$fails" -ne 0 ]; then

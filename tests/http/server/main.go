@@ -3,7 +3,8 @@
 // With -mode=pprof (the default) it serves net/http/pprof's /debug/pprof/
 // handlers and /work, a handler that burns CPU (main.hotHandler); it keeps
 // some memory (main.retain) and a few parked goroutines (main.idleWorker) so
-// that /heap and /goroutine have something to show.
+// that /heap and /goroutine have something to show.  It also serves
+// unsymbolized profiles of itself for remote symbolization (raw.go).
 //
 // With -mode=broken it is a server no profile can come from: /truncate sends
 // a Content-Length and closes the connection mid-body, /truncate-chunked does
@@ -110,7 +111,9 @@ func main() {
 			go idleWorker(stop)
 		}
 		http.HandleFunc("/work", hotHandler)
-		handler = http.DefaultServeMux
+		recordRawStacks()
+		registerRaw(http.DefaultServeMux)
+		handler = countSymbols(http.DefaultServeMux)
 	case "broken":
 		handler = broken()
 	default:
