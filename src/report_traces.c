@@ -878,6 +878,9 @@ int report_raw(struct report *r, struct prof_err *err)
     for (size_t si = 0; si < r->in.nsamples; si++) {
         const struct view_sample *vs = &r->in.samples[si];
         const struct prof_sample *s = vs->src;
+        /* pprof's driver always runs FilterSamplesByName, which drops a sample
+         * with no (remaining) location, so -raw never shows one, although the
+         * parsed profile (upstream's .string files) has it. */
         if (sample_empty(r, vs))
             continue;
         for (size_t k = 0; k < p->nsample_types; k++) {

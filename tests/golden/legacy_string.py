@@ -4,11 +4,21 @@
     legacy_string.py FILE.string
 
 Prints upstream's golden FILE.string (Profile.String() of the parsed
-profile) as `pprof -raw` prints that profile: unchanged, except that a
-profile without mappings gets the one pprof's driver adds when loading it
-(locateBinaries: mapping 1, all zero, for every location), so every location
-line gets `M=1 ` after its address and the Mappings section gets
-`1: 0x0/0x0/0x0   `.  Only the standard library is used.
+profile) as `pprof -raw` prints that profile: unchanged, except for two
+things pprof's driver does between parsing and printing:
+
+* a profile without mappings gets the mapping the driver adds when loading it
+  (locateBinaries: mapping 1, all zero, for every location), so every
+  location line gets `M=1 ` after its address and the Mappings section gets
+  `1: 0x0/0x0/0x0   `;
+* a sample without locations is left out, with its label line: the driver
+  always runs Profile.FilterSamplesByName (applyFocus, even with no -focus),
+  whose focusedAndNotIgnored is false for an empty stack (with no -focus
+  every location counts as focused, and an empty stack has none), so the
+  sample never reaches -raw (gobench.heap's `1: 288 [2: 296] @`).  The
+  Locations section is not compacted, as in pprof.
+
+Only the standard library is used.
 """
 import re
 import sys
@@ -25,9 +35,18 @@ def main():
     has_mappings = any(l.strip() for l in lines[m + 1:])
     out = []
     section = None
+    dropping = False
     for i, l in enumerate(lines):
         if l in ("Locations", "Mappings") or l.startswith("Samples:"):
             section = l
+            dropping = False
+        elif section == "Samples:" and re.match(r"^( +-?\d+)+: ", l):
+            # A sample line: values, ": ", location ids each followed by a space.
+            dropping = l.endswith(": ")
+            if dropping:
+                continue
+        elif section == "Samples:" and dropping and l.startswith(" " * 16):
+            continue  # label line of a dropped sample
         elif section == "Locations" and not has_mappings:
             r = re.match(r"^(\s*\d+: 0x[0-9a-f]+ )(.*)$", l)
             if not r:
