@@ -27,7 +27,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
  */
 void fuzz_check_err(const struct prof_err *err, const char *what);
 
-/* Run the reports the loader targets exercise (top, tree, traces, raw, tags, dot) on p. */
+/* Run the reports the loader targets exercise (top, tree, traces, raw, tags, dot; top -lines -cum;
+ * top, traces and dot with -mean) on p. */
 void fuzz_reports(const struct profile *p);
 
 #endif

@@ -36,6 +36,20 @@ void fuzz_reports(const struct profile *p)
     if (report_run(p, &cfg, "top", NULL, &sb, &scratch, &err))
         fuzz_check_err(&err, "top -lines -cum");
     strbuf_release(&sb);
+    arena_reset(&scratch);
+    /* -mean: every value divided by the sample's first value (any int64, -1 too). */
+    config_set_str(&cfg.granularity, "functions");
+    config_set_str(&cfg.sort, "flat");
+    cfg.mean = true;
+    static const char *const mean_cmds[] = {"top", "traces", "dot"};
+    for (size_t i = 0; i < sizeof(mean_cmds) / sizeof(mean_cmds[0]); i++) {
+        struct strbuf mb = STRBUF_INIT;
+        struct prof_err merr = {0};
+        if (report_run(p, &cfg, mean_cmds[i], NULL, &mb, &scratch, &merr))
+            fuzz_check_err(&merr, mean_cmds[i]);
+        strbuf_release(&mb);
+        arena_reset(&scratch);
+    }
     arena_release(&scratch);
     config_release(&cfg);
 }
