@@ -434,11 +434,11 @@ int report_dot(struct report *r, struct prof_err *err)
         strbuf_addf(o, "N%" PRIu32 " -> N%" PRIu32 " [label=\" %s%s\"", ids[e->src], ids[e->dst], wt,
                     e->is_inline ? "\\n (inline)" : "");
         if (r->total != 0) {
-            int64_t x = abs64((int64_t)((uint64_t)w * 100) / r->total);
+            int64_t x = abs64(div64((int64_t)((uint64_t)w * 100), r->total));
             int weight = 1 + (int)(x < 100 ? x : 100);
             if (weight > 1)
                 strbuf_addf(o, " weight=%d", weight);
-            x = abs64((int64_t)((uint64_t)w * 5) / r->total);
+            x = abs64(div64((int64_t)((uint64_t)w * 5), r->total));
             int width = 1 + (int)(x < 5 ? x : 5);
             if (width > 1)
                 strbuf_addf(o, " penwidth=%d", width);

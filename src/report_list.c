@@ -1576,9 +1576,9 @@ static void print_symbol(struct report *r, struct graph *g, struct objsym *s, st
                 function = nd->info.name;
         }
         if (fd)
-            f /= fd;
+            f = div64(f, fd);
         if (cd)
-            c /= cd;
+            c = div64(c, cd);
         const char *loc = "";
         if (strcmp(function, pfunc) != 0 || strcmp(file, pfile) != 0 || line != pline) {
             pfunc = function;
@@ -2680,7 +2680,7 @@ int report_weblist(struct report *r, struct prof_err *err)
         const struct view_sample *s = &in->samples[si];
         int64_t v = s->value;
         if (s->div != 0)
-            v /= s->div;
+            v = div64(v, s->div);
         for (uint32_t i = s->nlocs; i-- > 0;) {
             uint32_t li = s->locs[i];
             if (in->locs[li].absent)
