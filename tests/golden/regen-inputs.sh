@@ -4,6 +4,7 @@
 #
 #   inputs.debug1.*  tests/golden/debug1_expected.py ARGS (pprof's values, names from the comments)
 #   inputs.raw.*     tests/golden/legacy_string.py on the fixture's upstream .string golden
+#                    (for testdata/legacy-variants/F.32le etc., the .string of pprof/legacy/F)
 #   other inputs.*   go tool pprof, through tests/run-golden.sh with PROF_UPDATE=1 (Time fix-up included)
 #
 # Usage: tests/golden/regen-inputs.sh [NAME...]   (default: every case)
@@ -33,6 +34,12 @@ for name in "${names[@]}"; do
         ;;
     inputs.raw.*)
         fixture=${argv[${#argv[@]}-1]}
+        # A variant of a fixture (testdata/legacy-variants/NAME.{32,64}{le,be})
+        # reads as the fixture does: its golden is the fixture's .string.
+        case "$fixture" in
+            legacy-variants/*) fixture=pprof/legacy/${fixture#legacy-variants/}
+                               fixture=${fixture%.[36][24][lb]e} ;;
+        esac
         python3 "$golden/legacy_string.py" "$src/testdata/$fixture.string" >"$out"
         rm -f "$golden/expected/$name.rc"
         echo "updated $out"
