@@ -1,0 +1,3 @@
+module example.com/debug1
+
+go 1.19
