@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "prof/util.h"
 
@@ -22,9 +23,26 @@ void arena_init(struct arena *a, size_t block_size)
     a->used = 0;
 }
 
+void mem_advise_huge(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    if (n < 2 * huge)
+        return;
+    uintptr_t start = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+    uintptr_t end = ((uintptr_t)p + n) & ~(huge - 1);
+    if (end > start)
+        (void)madvise((void *)start, end - start, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)n;
+#endif
+}
+
 static struct arena_block *new_block(size_t size)
 {
     struct arena_block *b = xmalloc(sizeof(*b) + size);
+    mem_advise_huge(b, sizeof(*b) + size);
     b->next = NULL;
     b->size = size;
     b->off = 0;

@@ -1,4 +1,5 @@
 #include "prof/read.h"
+#include "prof/arena.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -106,6 +107,7 @@ int read_inflate(struct prof_bytes *in, size_t max_size, struct prof_err *err)
             cap = isize + 1;
     }
     unsigned char *out = xmalloc(cap);
+    mem_advise_huge(out, cap);
     size_t len = 0;
     bool zeros = true; /* every byte inflated so far is 0 */
 
@@ -123,6 +125,7 @@ int read_inflate(struct prof_bytes *in, size_t max_size, struct prof_err *err)
         if (len == cap) {
             cap = cap > limit / 2 ? limit : cap * 2;
             out = xrealloc(out, cap);
+            mem_advise_huge(out, cap);
         }
         size_t room = cap - len;
         /* While the output is all zeros, inflate in small steps (only the
