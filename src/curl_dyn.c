@@ -160,4 +160,7 @@ HIDDEN void curl_free(void *p)
         api.free(p);
 }
 
+#else
+/* Built without libcurl: nothing here (ISO C wants a declaration). */
+typedef int prof_curl_dyn_unused;
 #endif
