@@ -1296,7 +1296,8 @@ static void first_word_cands(struct repl *r, const char *word, struct cands *c)
             cands_add(c, words[i]);
     for (size_t i = 0; i < r->p->nsample_types; i++) {
         const char *t = r->p->sample_types[i].type;
-        if (has_prefix(t, word) && !cmd_find(t) && !opt_find(t))
+        /* alloc_space, total_delay...: also flag-only option names, but shortcuts in the shell. */
+        if (has_prefix(t, word) && !cmd_find(t) && !shell_opt(t))
             cands_add(c, t);
     }
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Drive prof's shell through a real pseudo-terminal (Python's pty module):
-the prompt, TAB completion of a command and of a function name, history recall
+the prompt, TAB completion of a command, of a function name, of option names
+and values (granularities; on a heap profile the sample types after
+sample_index= and as line-start shortcuts, and units after unit=), history recall
 with the up arrow (in the session and across sessions through the history
 file), the history file under $XDG_STATE_HOME, Ctrl-C at the prompt and during
 a report leaving the shell alive, Ctrl-D leaving it with status 0.
@@ -18,6 +20,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import termios
 import time
 
 PROMPT = b"(prof) "
@@ -56,6 +59,22 @@ class Session:
 
     def wait_prompt(self, what="the prompt"):
         self.read_until(lambda b: b.endswith(PROMPT), what)
+        self.wait_raw(what)
+
+    def wait_raw(self, what):
+        """libedit prints the prompt first and puts the terminal in raw mode only
+        when it reads: a key sent in between is seen by the terminal's cooked
+        mode (Ctrl-D there becomes an end-of-file mark that libedit then reads
+        as a NUL).  Wait until the terminal is raw (no ICANON)."""
+        end = time.time() + TIMEOUT
+        while time.time() < end:
+            try:
+                if not termios.tcgetattr(self.fd)[3] & termios.ICANON:
+                    return
+            except termios.error:
+                return
+            time.sleep(0.01)
+        raise AssertionError("the terminal never left cooked mode after %s" % what)
 
     def command(self, data, what):
         """Send keys ending in Enter; return the output up to the next prompt."""
@@ -67,16 +86,19 @@ class Session:
     def exit_status(self):
         end = time.time() + TIMEOUT
         while time.time() < end:
-            try:
-                os.read(self.fd, 1 << 16)
-            except OSError:
-                pass
+            # select first: a blocking read would wait forever for a prof that does not exit.
+            r, _, _ = select.select([self.fd], [], [], 0.05)
+            if r:
+                try:
+                    self.buf += os.read(self.fd, 1 << 16)
+                except OSError:
+                    pass
             pid, st = os.waitpid(self.pid, os.WNOHANG)
             if pid:
                 return st
             time.sleep(0.05)
         os.kill(self.pid, signal.SIGKILL)
-        raise AssertionError("prof did not exit")
+        raise AssertionError("prof did not exit; output since the last mark:\n%r" % self.buf[-2000:])
 
     def alive(self):
         pid, _ = os.waitpid(self.pid, os.WNOHANG)
@@ -151,7 +173,15 @@ def main():
         time.sleep(0.05)
         s.send(b"\x03")
         time.sleep(0.5)
-        out = text(s.command(b"top1\r", "top1 after Ctrl-C during a report"))
+        # The prompt after the report (or after "interrupted") may come after the
+        # sleep on a loaded machine: wait for top1's own output and prompt.
+        s.mark()
+        s.send(b"top1\r")
+        try:
+            s.read_until(lambda b: b"Showing top 1 nodes" in b and b.endswith(PROMPT), "top1 after Ctrl-C during a report")
+        except AssertionError:
+            pass
+        out = text(s.buf)
         check("Ctrl-C during a report leaves the shell alive", s.alive() and "Showing top 1 nodes" in out,
               out[-600:])
 
@@ -191,6 +221,56 @@ def main():
         s.send(b"quit\r")
         st = s.exit_status()
         check("quit exits with status 0", os.WIFEXITED(st) and os.WEXITSTATUS(st) == 0, "status %r" % st)
+
+        # Option values on a heap profile: its sample types and the units.
+        s = Session(prof, "work.heap.pb.gz", data, env)
+        s.wait_prompt()
+        types = ["alloc_objects", "alloc_space", "inuse_objects", "inuse_space"]
+
+        def listed(what, words, line):
+            """The candidates printed below the line, then the prompt and the line again."""
+            s.read_until(lambda b: all(w in text(b) for w in words) and text(b).endswith(PROMPT.decode() + line),
+                         what)
+            return text(s.buf)
+
+        def option(name):
+            m = re.search(r"^  %s +=  *(\S+)" % name, text(s.command(b"o\r", "options")), re.M)
+            return m.group(1) if m else None
+
+        s.mark()
+        s.send(b"sample_index=\t")
+        out = listed("the sample types after sample_index=<TAB>", types, "sample_index=")
+        check("sample_index=<TAB> lists the sample types", all(t in out for t in types), out[-600:])
+        s.command(b"alloc_s\t\r", "sample_index=alloc_s<TAB>")
+        v = option("sample_index")
+        check("sample_index=alloc_s<TAB> completes to alloc_space", v == "alloc_space", repr(v))
+        s.command(b"sample_index=inuse_o\t\r", "sample_index=inuse_o<TAB>")
+        v = option("sample_index")
+        check("sample_index=inuse_o<TAB> completes to inuse_objects", v == "inuse_objects", repr(v))
+
+        # A sample type alone is a shortcut for sample_index=TYPE; it completes too.
+        out = text(s.command(b"alloc_o\t\r", "alloc_o<TAB>"))
+        v = option("sample_index")
+        check("alloc_o<TAB> completes to the shortcut alloc_objects", v == "alloc_objects" and "unrecognized" not in out,
+              "%r: %s" % (v, out[-300:]))
+
+        s.mark()
+        s.send(b"unit=\t")
+        units = ["minimum", "auto", "ns", "hrs", "kB", "MB", "kilobytes", "megabytes"]
+        out = listed("the units after unit=<TAB>", units, "unit=")
+        check("unit=<TAB> lists the units", all(u in out.split() for u in units), out[-600:])
+        s.command(b"kilo\t\r", "unit=kilo<TAB>")
+        v = option("unit")
+        check("unit=kilo<TAB> completes to kilobytes", v == "kilobytes", repr(v))
+        s.command(b"unit=M\t\r", "unit=M<TAB>")
+        v = option("unit")
+        check("unit=M<TAB> completes to MB", v == "MB", repr(v))
+        out = text(s.command(b"top1\r", "top1 in MB"))
+        check("the completed unit is used", re.search(r"Showing nodes accounting for [0-9.]+MB", out), out[-600:])
+        s.mark()
+        s.send(b"q\r")
+        st = s.exit_status()
+        check("q exits with status 0", os.WIFEXITED(st) and os.WEXITSTATUS(st) == 0, "status %r" % st)
     finally:
         shutil.rmtree(state, ignore_errors=True)
     failed = sum(1 for _, ok in checks if not ok)
