@@ -191,6 +191,29 @@ static void add_lines(struct strbuf *sb, const char *indent, const char *text)
     }
 }
 
+/* Frees the static buffers of the help texts at exit (nothing is left
+ * allocated: valgrind's leak check, tests/valgrind.sh). */
+static struct strbuf *help_bufs[2];
+
+static void free_help_bufs(void)
+{
+    for (size_t i = 0; i < PROF_ARRAY_LEN(help_bufs); i++)
+        if (help_bufs[i])
+            strbuf_release(help_bufs[i]);
+}
+
+static void release_at_exit(struct strbuf *sb)
+{
+    size_t i = 0;
+    while (i < PROF_ARRAY_LEN(help_bufs) && help_bufs[i] && help_bufs[i] != sb)
+        i++;
+    if (i == PROF_ARRAY_LEN(help_bufs) || help_bufs[i])
+        return;
+    if (i == 0)
+        atexit(free_help_bufs);
+    help_bufs[i] = sb;
+}
+
 const char *repl_command_help(const char *name)
 {
     static struct strbuf sb = STRBUF_INIT;
@@ -198,6 +221,7 @@ const char *repl_command_help(const char *name)
     const struct cmd_usage *u = usage_find(name);
     if (!c || !u)
         return NULL;
+    release_at_exit(&sb);
     strbuf_reset(&sb);
     strbuf_addf(&sb, "%s\n", c->help);
     const char *n = c->name;
@@ -274,6 +298,7 @@ const char *repl_option_help(const char *name)
     const struct prof_opt *o = opt_find(name);
     if (!o || !(o->flags & (OPTF_CONFIG | OPTF_CHOICE)))
         return NULL;
+    release_at_exit(&sb);
     strbuf_reset(&sb);
     strbuf_addf(&sb, "%s\n", o->help);
     add_lines(&sb, "", opt_more_find(name));
