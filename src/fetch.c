@@ -21,6 +21,7 @@
 #include "config.h"
 #include "prof/arena.h"
 #include "prof/graph.h"
+#include "prof/options.h"
 #include "prof/profile.h"
 #include "prof/report.h"
 #include "prof/strbuf.h"
@@ -599,6 +600,7 @@ struct request {
     long timeout_ms;
     const char *cert, *key, *ca;
     long progress_seconds; /* > 0: show the seconds left of a capture on stderr */
+    size_t max_body;       /* -max_size: the largest body (0: the default, PROF_MAX_INFLATED_DEFAULT) */
 };
 
 /*
@@ -617,7 +619,7 @@ static CURLcode perform(const struct request *r, struct xfer *x, long *code, cha
         snprintf(curl_url, n, "https%s", r->url + 14);
     }
     memset(x, 0, sizeof(*x));
-    x->max = PROF_MAX_INFLATED_DEFAULT;
+    x->max = r->max_body ? r->max_body : PROF_MAX_INFLATED_DEFAULT;
     x->content_length = -1;
     x->progress_left = -1;
     x->seconds = r->progress_seconds;
@@ -703,7 +705,8 @@ static int transfer_error(CURLcode rc, long code, const struct xfer *x, const ch
     lower_first(msg);
     const char *tp = transport ? transport : "", *sep = transport ? ": " : "";
     if (rc == CURLE_WRITE_ERROR && x->too_big)
-        return prof_errf(err, PROF_EDATA, "%s%sthe response is larger than %zu bytes", tp, sep, x->max);
+        return prof_errf(err, PROF_EDATA, "%s%sthe response is larger than %zu bytes (raise it with -max_size)", tp,
+                         sep, x->max);
     if (rc == CURLE_PARTIAL_FILE || ((rc == CURLE_RECV_ERROR || rc == CURLE_GOT_NOTHING) && code)) {
         if (x->content_length >= 0)
             return prof_errf(err, PROF_EDATA,
@@ -751,7 +754,7 @@ int fetch_source(const char *source, const struct prof_config *cfg, struct prof_
     char *url = adjust_url(source, cfg ? cfg->seconds : -1, &seconds);
     if (!url)
         return prof_errf(err, PROF_EUSAGE, "not a URL");
-    struct request r = {.url = url};
+    struct request r = {.url = url, .max_body = config_max_size(cfg)};
     if (tls_flags(cfg, &r.cert, &r.key, &r.ca, err)) {
         free(url);
         return -1;
