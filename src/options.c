@@ -53,7 +53,7 @@ const struct prof_opt prof_opts[] = {
     {"lines", OPT_BOOL, OFF(gran_choice[3]), OPTF_FLAG | OPTF_CHOICE, "granularity", NULL,
      "Aggregate at the source code line level."},
     {"max_size", OPT_STRING, OFF(max_size), OPTF_FLAG, NULL, NULL,
-     "Largest decompressed profile to read (bytes, or with kb/mb/gb; 0 = no limit)"},
+     "Largest profile to decompress or read from a pipe or URL (bytes, or kb/mb/gb; 0 = no limit)"},
     {"mean", OPT_BOOL, OFF(mean), CFG, NULL, NULL, "Average sample value over first value (count)"},
     {"mean_delay", OPT_BOOL, OFF(mean_delay), OPTF_FLAG, NULL, NULL, "Display mean delay at each region"},
     {"no_browser", OPT_BOOL, OFF(no_browser), OPTF_FLAG, NULL, NULL, "Skip opening a browser for the web interface"},

@@ -28,7 +28,7 @@ static struct profile *load_bytes(struct prof_bytes *b, size_t max_size, struct 
 static struct profile *load_path(const char *path, size_t max_size, struct prof_err *err)
 {
     struct prof_bytes b;
-    if (read_source(path, &b, err))
+    if (read_source_max(path, max_size, &b, err))
         return NULL;
     return load_bytes(&b, max_size, err);
 }

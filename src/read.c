@@ -30,11 +30,17 @@ static const char *errtext(int e, char *buf, size_t n)
     return buf;
 }
 
-static int read_fd(int fd, size_t hint, struct prof_bytes *out, struct prof_err *err)
+/* Read fd to its end.  max: the largest size accepted (SIZE_MAX: any). */
+static int read_fd(int fd, size_t hint, size_t max, struct prof_bytes *out, struct prof_err *err)
 {
     size_t cap = hint ? hint + 1 : 1 << 16, len = 0;
     unsigned char *buf = xmalloc(cap);
     for (;;) {
+        if (len > max) {
+            free(buf);
+            return prof_errf(err, PROF_EDATA, "read: the input is larger than the limit of %zu bytes "
+                             "(raise it with -max_size)", max);
+        }
         if (len == cap) {
             cap *= 2;
             buf = xrealloc(buf, cap);
@@ -58,11 +64,19 @@ static int read_fd(int fd, size_t hint, struct prof_bytes *out, struct prof_err 
 
 int read_source(const char *path, struct prof_bytes *out, struct prof_err *err)
 {
+    return read_source_max(path, 0, out, err);
+}
+
+int read_source_max(const char *path, size_t max_size, struct prof_bytes *out, struct prof_err *err)
+{
     char eb[128];
     out->data = NULL;
     out->len = 0;
+    /* A regular file is read whole (its size is real content); standard
+     * input or a pipe may not end: it is held to the limit. */
+    size_t max = max_size ? max_size : PROF_MAX_INFLATED_DEFAULT;
     if (strcmp(path, "-") == 0)
-        return read_fd(0, 0, out, err);
+        return read_fd(0, 0, max, out, err);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return prof_errf(err, PROF_EIO, "open: %s", errtext(errno, eb, sizeof(eb)));
@@ -76,7 +90,7 @@ int read_source(const char *path, struct prof_bytes *out, struct prof_err *err)
         close(fd);
         return prof_errf(err, PROF_EIO, "is a directory, not a profile");
     }
-    int rc = read_fd(fd, S_ISREG(st.st_mode) ? (size_t)st.st_size : 0, out, err);
+    int rc = S_ISREG(st.st_mode) ? read_fd(fd, (size_t)st.st_size, SIZE_MAX, out, err) : read_fd(fd, 0, max, out, err);
     close(fd);
     return rc;
 }

@@ -20,6 +20,10 @@ struct prof_bytes {
 
 /** Read path ("-" = stdin) whole into out.  -1 + err (message without the path). */
 int read_source(const char *path, struct prof_bytes *out, struct prof_err *err);
+/** The same; standard input and other sources that are not regular files
+ * (pipes, devices) fail beyond max_size bytes (0: PROF_MAX_INFLATED_DEFAULT;
+ * SIZE_MAX: no limit). */
+int read_source_max(const char *path, size_t max_size, struct prof_bytes *out, struct prof_err *err);
 /** If in starts with the gzip magic, replace it by its inflated content. */
 int read_inflate(struct prof_bytes *in, size_t max_size, struct prof_err *err);
 void prof_bytes_release(struct prof_bytes *b);

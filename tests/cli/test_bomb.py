@@ -51,12 +51,13 @@ def small_profile():
             b"".join(lfield(6, s.encode()) for s in ("", "cpu", "nanoseconds", "main")))
 
 
-def run(prof, args, tmp):
-    """Run prof; (status, stdout bytes, stderr text, peak RSS in MB, seconds)."""
+def run(prof, args, tmp, stdin=None):
+    """Run prof (standard input from the file stdin, or empty); (status,
+    stdout bytes, stderr text, peak RSS in MB, seconds)."""
     outp, errp = os.path.join(tmp, "stdout"), os.path.join(tmp, "stderr")
-    with open(outp, "wb") as o, open(errp, "wb") as e:
+    with open(outp, "wb") as o, open(errp, "wb") as e, open(stdin or os.devnull, "rb") as i:
         t0 = time.monotonic()
-        p = subprocess.Popen([prof] + args, stdout=o, stderr=e, stdin=subprocess.DEVNULL,
+        p = subprocess.Popen([prof] + args, stdout=o, stderr=e, stdin=i,
                              env=dict(os.environ, TZ="UTC", PPROF_TMPDIR=os.path.join(tmp, "saved")))
         deadline = t0 + TIME_LIMIT
         while True:
@@ -128,9 +129,15 @@ def main():
         cases.append(("-max_size on a URL", ["-top", "-max_size=1kb"], url, 1,
                       "prof: {f}: http fetch: the response is larger than 1024 bytes (raise it with -max_size)",
                       None))
+        # standard input (which may never end) is held to -max_size too
+        stdin_of = {"-": work}
+        cases.append(("-max_size on standard input", ["-top", "-max_size=4kb"], "-", 1,
+                      "prof: -: read: the input is larger than the limit of 4096 bytes (raise it with -max_size)",
+                      None))
+        cases.append(("standard input within -max_size", ["-top", "-max_size=1mb"], "-", 0, None, None))
         ref = run(prof, ["-top", work], tmp)
         for name, args, f, rc, want, rss_bound in cases:
-            status, out, err, rss, secs = run(prof, args + [f], tmp)
+            status, out, err, rss, secs = run(prof, args + [f], tmp, stdin_of.get(f))
             lines = err.splitlines()
             if f.startswith("http:") and "cannot load libcurl" in err:
                 print("skip %s: %s" % (name, lines[0]))
