@@ -164,14 +164,6 @@ static int url_parse(const char *src, struct url *u)
     return 0;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = (char)tolower((unsigned char)c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* Go's url.QueryUnescape into a new string; NULL on a bad escape. */
 static char *query_unescape(const char *s, size_t n)
 {
@@ -181,11 +173,11 @@ static char *query_unescape(const char *s, size_t n)
         if (s[i] == '+') {
             o[k++] = ' ';
         } else if (s[i] == '%') {
-            if (i + 2 >= n || hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0) {
+            if (i + 2 >= n || hex_digit((unsigned char)s[i + 1]) < 0 || hex_digit((unsigned char)s[i + 2]) < 0) {
                 free(o);
                 return NULL;
             }
-            o[k++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+            o[k++] = (char)(hex_digit((unsigned char)s[i + 1]) * 16 + hex_digit((unsigned char)s[i + 2]));
             i += 2;
         } else {
             o[k++] = s[i];

@@ -152,17 +152,6 @@ static bool is_alnum(int c)
 
 static bool is_digit(int c) { return c >= '0' && c <= '9'; }
 
-static int hex_val(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* ---------------------------------------------------------------------- */
 /* Unicode class names Go accepts (Go's unicode.Categories and .Scripts)   */
 
@@ -506,7 +495,7 @@ static int parse_escape(struct xlat *x, size_t at, uint32_t *cp, size_t *end)
         if (i < x->len && s[i] == '{') {
             int nhex = 0;
             for (i++; i < x->len && s[i] != '}'; i++, nhex++) {
-                int h = hex_val((unsigned char)s[i]);
+                int h = hex_digit((unsigned char)s[i]);
                 if (h < 0)
                     break;
                 v = v * 16 + (uint32_t)h;
@@ -520,10 +509,10 @@ static int parse_escape(struct xlat *x, size_t at, uint32_t *cp, size_t *end)
             *end = i + 1;
             return 0;
         }
-        if (i + 1 < x->len && hex_val((unsigned char)s[i]) >= 0 &&
-            hex_val((unsigned char)s[i + 1]) >= 0) {
-            *cp = (uint32_t)(hex_val((unsigned char)s[i]) * 16 +
-                             hex_val((unsigned char)s[i + 1]));
+        if (i + 1 < x->len && hex_digit((unsigned char)s[i]) >= 0 &&
+            hex_digit((unsigned char)s[i + 1]) >= 0) {
+            *cp = (uint32_t)(hex_digit((unsigned char)s[i]) * 16 +
+                             hex_digit((unsigned char)s[i + 1]));
             *end = i + 2;
             return 0;
         }

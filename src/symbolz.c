@@ -19,17 +19,6 @@
 /* RE2's \s. */
 static bool re2_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
 
-static int xdigit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /*
  * The leftmost match of `(0x[[:xdigit:]]+)\s+(.*)` in line[0..n) (which ends
  * with its '\n'): the hex digits and the name.  The digits run is maximal
@@ -39,10 +28,10 @@ static int xdigit(char c)
 static bool match_line(const char *line, size_t n, size_t *hex, size_t *hexlen, size_t *name, size_t *namelen)
 {
     for (size_t i = 0; i + 2 < n; i++) {
-        if (line[i] != '0' || line[i + 1] != 'x' || xdigit(line[i + 2]) < 0)
+        if (line[i] != '0' || line[i + 1] != 'x' || hex_digit((unsigned char)line[i + 2]) < 0)
             continue;
         size_t j = i + 2;
-        while (j < n && xdigit(line[j]) >= 0)
+        while (j < n && hex_digit((unsigned char)line[j]) >= 0)
             j++;
         if (j == n || !re2_space(line[j]))
             continue;
@@ -80,7 +69,7 @@ int symbolz_parse(const char *body, size_t len, symbolz_fn fn, void *arg, struct
         for (size_t k = 0; k < hexlen; k++) {
             if (v >> 60)
                 range = true;
-            v = v << 4 | (uint64_t)xdigit(line[hex + k]);
+            v = v << 4 | (uint64_t)hex_digit((unsigned char)line[hex + k]);
         }
         if (range)
             return prof_errf(err, PROF_EDATA,

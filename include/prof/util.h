@@ -29,6 +29,17 @@ _Noreturn void prof_bug(const char *file, int line, const char *fmt, ...)
 const char *path_base(const char *path, char *out, size_t outsz);
 
 static inline int64_t abs64(int64_t v) { return v < 0 ? (int64_t)(0 - (uint64_t)v) : v; }
+/** The value of hex digit c (either case), or -1. */
+static inline int hex_digit(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
 /** Go's x / y for int64 (y != 0): the most negative value divided by -1 is itself, not a trap. */
 static inline int64_t div64(int64_t x, int64_t y) { return y == -1 ? (int64_t)(0 - (uint64_t)x) : x / y; }
 
