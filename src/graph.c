@@ -11,6 +11,7 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -665,11 +666,9 @@ void graph_release(struct graph *g)
     }
 }
 
-static uint32_t edge_get(struct graph *g, uint32_t src, uint32_t dst)
+/* The edge src -> dst, made (zeroed, inline until a call says otherwise) if new. */
+static uint32_t edge_find_or_add(struct graph *g, uint32_t src, uint32_t dst)
 {
-    struct graph_node *s = &g->nodes[src];
-    if (s->cache_dst == dst + 1)
-        return s->cache_edge;
     bool ins;
     uint32_t *slot = u64map_put(&g->edge_map, (uint64_t)src << 32 | dst, (uint32_t)g->nedges, &ins);
     if (ins) {
@@ -680,9 +679,18 @@ static uint32_t edge_get(struct graph *g, uint32_t src, uint32_t dst)
         e->dst = dst;
         e->is_inline = true; /* cleared by any non-inline contribution */
     }
-    s->cache_dst = dst + 1;
-    s->cache_edge = *slot;
     return *slot;
+}
+
+static uint32_t edge_get(struct graph *g, uint32_t src, uint32_t dst)
+{
+    struct graph_node *s = &g->nodes[src];
+    if (s->cache_dst == dst + 1)
+        return s->cache_edge;
+    uint32_t e = edge_find_or_add(g, src, dst);
+    s->cache_dst = dst + 1;
+    s->cache_edge = e;
+    return e;
 }
 
 /* Build in/out edge lists (arena) from the edge array. */
@@ -716,6 +724,158 @@ static void build_adjacency(struct graph *g)
 
 enum { TAGS_NONE, TAGS_ALL, TAGS_MASK };
 
+/*
+ * The value walk split over two threads.  Each part walks a range of the
+ * samples with its own node counters, stamps and edges (its own edge map and
+ * per-caller cache), reading only the graph's location -> node tables; the
+ * parts are then added into the graph in order, part 0's edges first.  An
+ * edge's index in the graph is its first visit in the sequential walk (part
+ * 0's first visits in order, then part 1's edges that part 0 did not see, in
+ * order), so the graph is the one the sequential walk builds: same values,
+ * same edge order, residual set if any part set it, inline unless any part
+ * saw a call.
+ */
+struct part_node {
+    int64_t flat, flat_div, cum, cum_div;
+    uint32_t stamp, cache_dst, cache_edge, pad;
+};
+
+struct walk_part {
+    const struct graph *g;
+    const struct view_sample *samples;
+    size_t from, to;
+    const bool *kept;
+    struct part_node *nodes; /* owned, one per graph node */
+    struct graph_edge *edges; /* owned */
+    size_t nedges, capedges;
+    struct u64map map;        /* (src << 32 | dst) -> index into edges */
+};
+
+static uint32_t part_edge(struct walk_part *w, uint32_t src, uint32_t dst)
+{
+    struct part_node *s = &w->nodes[src];
+    if (s->cache_dst == dst + 1)
+        return s->cache_edge;
+    bool ins;
+    uint32_t *slot = u64map_put(&w->map, (uint64_t)src << 32 | dst, (uint32_t)w->nedges, &ins);
+    if (ins) {
+        xgrow(&w->edges, &w->capedges, w->nedges + 1, sizeof(*w->edges));
+        struct graph_edge *e = &w->edges[w->nedges++];
+        memset(e, 0, sizeof(*e));
+        e->src = src;
+        e->dst = dst;
+        e->is_inline = true;
+    }
+    s->cache_dst = dst + 1;
+    s->cache_edge = *slot;
+    return *slot;
+}
+
+static void *walk_part_run(void *arg)
+{
+    struct walk_part *w = arg;
+    const struct graph *g = w->g;
+    for (size_t si = w->from; si < w->to; si++) {
+        const struct view_sample *s = &w->samples[si];
+        int64_t wt = s->value, dw = s->div;
+        if (wt == 0 && dw == 0)
+            continue;
+        uint32_t stamp = (uint32_t)si + 1;
+        uint32_t parent = PROF_NONE;
+        bool residual = false;
+        for (uint32_t i = s->nlocs; i-- > 0;) {
+            uint32_t li = s->locs[i];
+            uint32_t first = g->loc_first[li], cnt = g->loc_count[li];
+            for (uint32_t k = cnt; k-- > 0;) {
+                uint32_t ni = g->loc_nodes[first + k];
+                if (w->kept && !w->kept[ni]) {
+                    residual = true;
+                    continue;
+                }
+                struct part_node *n = &w->nodes[ni];
+                if (n->stamp != stamp) {
+                    n->stamp = stamp;
+                    n->cum += wt;
+                    n->cum_div += dw;
+                }
+                if (parent != PROF_NONE && parent != ni) {
+                    uint32_t ei = part_edge(w, parent, ni); /* may move w->edges */
+                    struct graph_edge *e = &w->edges[ei];
+                    if (e->stamp != stamp) {
+                        e->stamp = stamp;
+                        e->weight += wt;
+                        e->weight_div += dw;
+                        if (residual)
+                            e->residual = true;
+                        if (k == cnt - 1)
+                            e->is_inline = false;
+                    }
+                }
+                parent = ni;
+                residual = false;
+            }
+        }
+        if (parent != PROF_NONE && !residual) {
+            w->nodes[parent].flat += wt;
+            w->nodes[parent].flat_div += dw;
+        }
+    }
+    return NULL;
+}
+
+static uint32_t edge_find_or_add(struct graph *g, uint32_t src, uint32_t dst);
+
+/* Samples below which one thread does the walk (a thread costs more). */
+#define WALK_SPLIT_MIN 64
+
+static void walk_values_split(struct graph *g, const struct graph_input *in, const bool *kept)
+{
+    struct walk_part parts[2];
+    size_t half = in->nsamples / 2;
+    for (int p = 0; p < 2; p++) {
+        struct walk_part *w = &parts[p];
+        memset(w, 0, sizeof(*w));
+        w->g = g;
+        w->samples = in->samples;
+        w->from = p == 0 ? 0 : half;
+        w->to = p == 0 ? half : in->nsamples;
+        w->kept = kept;
+        w->nodes = xcalloc(g->nnodes + 1, sizeof(*w->nodes));
+        u64map_init(&w->map, 1024);
+    }
+    pthread_t t;
+    bool threaded = pthread_create(&t, NULL, walk_part_run, &parts[1]) == 0;
+    walk_part_run(&parts[0]);
+    if (threaded)
+        pthread_join(t, NULL);
+    else
+        walk_part_run(&parts[1]);
+    for (int p = 0; p < 2; p++) {
+        struct walk_part *w = &parts[p];
+        for (size_t i = 0; i < g->nnodes; i++) {
+            struct graph_node *n = &g->nodes[i];
+            n->flat += w->nodes[i].flat;
+            n->flat_div += w->nodes[i].flat_div;
+            n->cum += w->nodes[i].cum;
+            n->cum_div += w->nodes[i].cum_div;
+        }
+        for (size_t i = 0; i < w->nedges; i++) {
+            const struct graph_edge *pe = &w->edges[i];
+            uint32_t ei = edge_find_or_add(g, pe->src, pe->dst); /* may move g->edges */
+            struct graph_edge *e = &g->edges[ei];
+            e->weight += pe->weight;
+            e->weight_div += pe->weight_div;
+            if (pe->residual)
+                e->residual = true;
+            if (!pe->is_inline)
+                e->is_inline = false;
+        }
+        free(w->nodes);
+        free(w->edges);
+        u64map_release(&w->map);
+    }
+}
+
 /* The sample walk of newGraph.  With values, node and edge values are
  * accumulated (counters must be reset); tags are added for every node
  * (TAGS_ALL) or for the nodes in mask (TAGS_MASK), following exactly the
@@ -730,6 +890,10 @@ static void walk(struct graph *g, const struct graph_input *in, const bool *kept
         return;
     if (td)
         in = tags == TAGS_NONE ? &td->by_stack : &td->merged;
+    if (values && tags == TAGS_NONE && in->nsamples >= WALK_SPLIT_MIN) {
+        walk_values_split(g, in, kept);
+        return;
+    }
     for (size_t si = 0; si < in->nsamples; si++) {
         const struct view_sample *s = &in->samples[si];
         int64_t w = s->value, dw = s->div;
