@@ -825,13 +825,13 @@ static void *walk_part_run(void *arg)
 
 static uint32_t edge_find_or_add(struct graph *g, uint32_t src, uint32_t dst);
 
-/* Samples below which one thread does the walk (a thread costs more). */
+/* Samples below which one thread does the whole walk (a thread costs more). */
 #define WALK_SPLIT_MIN 64
 
-static void walk_values_split(struct graph *g, const struct graph_input *in, const bool *kept)
+static void walk_values(struct graph *g, const struct graph_input *in, const bool *kept)
 {
     struct walk_part parts[2];
-    size_t half = in->nsamples / 2;
+    size_t half = in->nsamples >= WALK_SPLIT_MIN ? in->nsamples / 2 : in->nsamples;
     for (int p = 0; p < 2; p++) {
         struct walk_part *w = &parts[p];
         memset(w, 0, sizeof(*w));
@@ -844,7 +844,7 @@ static void walk_values_split(struct graph *g, const struct graph_input *in, con
         u64map_init(&w->map, 1024);
     }
     pthread_t t;
-    bool threaded = pthread_create(&t, NULL, walk_part_run, &parts[1]) == 0;
+    bool threaded = half < in->nsamples && pthread_create(&t, NULL, walk_part_run, &parts[1]) == 0;
     walk_part_run(&parts[0]);
     if (threaded)
         pthread_join(t, NULL);
@@ -890,17 +890,15 @@ static void walk(struct graph *g, const struct graph_input *in, const bool *kept
         return;
     if (td)
         in = tags == TAGS_NONE ? &td->by_stack : &td->merged;
-    if (values && tags == TAGS_NONE && in->nsamples >= WALK_SPLIT_MIN) {
-        walk_values_split(g, in, kept);
+    if (values)
+        walk_values(g, in, kept);
+    if (tags == TAGS_NONE)
         return;
-    }
+    /* Tags: the same first visits (per sample, per node) as the values. */
     for (size_t si = 0; si < in->nsamples; si++) {
         const struct view_sample *s = &in->samples[si];
         int64_t w = s->value, dw = s->div;
-        if (w == 0 && dw == 0)
-            continue;
-        bool tagged = tags != TAGS_NONE && (td->labelset[si] || td->num_count[si]);
-        if (!values && !tagged)
+        if ((w == 0 && dw == 0) || !(td->labelset[si] || td->num_count[si]))
             continue;
         uint32_t stamp = (uint32_t)si + 1;
         uint32_t parent = PROF_NONE;
@@ -917,38 +915,15 @@ static void walk(struct graph *g, const struct graph_input *in, const bool *kept
                 struct graph_node *n = &g->nodes[ni];
                 if (n->stamp != stamp) {
                     n->stamp = stamp;
-                    if (values) {
-                        n->cum += w;
-                        n->cum_div += dw;
-                    }
-                    if (tagged && (tags == TAGS_ALL || mask[ni]))
+                    if (tags == TAGS_ALL || mask[ni])
                         add_tags(g, ni, si, w, dw, false);
-                }
-                if (values && parent != PROF_NONE && parent != ni) {
-                    uint32_t ei = edge_get(g, parent, ni); /* may grow g->edges */
-                    struct graph_edge *e = &g->edges[ei];
-                    if (e->stamp != stamp) {
-                        e->stamp = stamp;
-                        e->weight += w;
-                        e->weight_div += dw;
-                        if (residual)
-                            e->residual = true;
-                        if (k == cnt - 1)
-                            e->is_inline = false;
-                    }
                 }
                 parent = ni;
                 residual = false;
             }
         }
-        if (parent != PROF_NONE && !residual) {
-            if (values) {
-                g->nodes[parent].flat += w;
-                g->nodes[parent].flat_div += dw;
-            }
-            if (tagged && (tags == TAGS_ALL || mask[parent]))
-                add_tags(g, parent, si, w, dw, true);
-        }
+        if (parent != PROF_NONE && !residual && (tags == TAGS_ALL || mask[parent]))
+            add_tags(g, parent, si, w, dw, true);
     }
 }
 
