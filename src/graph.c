@@ -666,20 +666,27 @@ void graph_release(struct graph *g)
     }
 }
 
-/* The edge src -> dst, made (zeroed, inline until a call says otherwise) if new. */
-static uint32_t edge_find_or_add(struct graph *g, uint32_t src, uint32_t dst)
+/* The edge src -> dst of an edge table (array + map keyed src << 32 | dst),
+ * made (zeroed, inline until a call says otherwise) if new. */
+static uint32_t edge_table_get(struct graph_edge **edges, size_t *n, size_t *cap, struct u64map *map, uint32_t src,
+                               uint32_t dst)
 {
     bool ins;
-    uint32_t *slot = u64map_put(&g->edge_map, (uint64_t)src << 32 | dst, (uint32_t)g->nedges, &ins);
+    uint32_t *slot = u64map_put(map, (uint64_t)src << 32 | dst, (uint32_t)*n, &ins);
     if (ins) {
-        xgrow(&g->edges, &g->capedges, g->nedges + 1, sizeof(*g->edges));
-        struct graph_edge *e = &g->edges[g->nedges++];
+        xgrow(edges, cap, *n + 1, sizeof(**edges));
+        struct graph_edge *e = &(*edges)[(*n)++];
         memset(e, 0, sizeof(*e));
         e->src = src;
         e->dst = dst;
         e->is_inline = true; /* cleared by any non-inline contribution */
     }
     return *slot;
+}
+
+static uint32_t edge_find_or_add(struct graph *g, uint32_t src, uint32_t dst)
+{
+    return edge_table_get(&g->edges, &g->nedges, &g->capedges, &g->edge_map, src, dst);
 }
 
 static uint32_t edge_get(struct graph *g, uint32_t src, uint32_t dst)
@@ -756,19 +763,9 @@ static uint32_t part_edge(struct walk_part *w, uint32_t src, uint32_t dst)
     struct part_node *s = &w->nodes[src];
     if (s->cache_dst == dst + 1)
         return s->cache_edge;
-    bool ins;
-    uint32_t *slot = u64map_put(&w->map, (uint64_t)src << 32 | dst, (uint32_t)w->nedges, &ins);
-    if (ins) {
-        xgrow(&w->edges, &w->capedges, w->nedges + 1, sizeof(*w->edges));
-        struct graph_edge *e = &w->edges[w->nedges++];
-        memset(e, 0, sizeof(*e));
-        e->src = src;
-        e->dst = dst;
-        e->is_inline = true;
-    }
     s->cache_dst = dst + 1;
-    s->cache_edge = *slot;
-    return *slot;
+    s->cache_edge = edge_table_get(&w->edges, &w->nedges, &w->capedges, &w->map, src, dst);
+    return s->cache_edge;
 }
 
 static void *walk_part_run(void *arg)
@@ -823,34 +820,32 @@ static void *walk_part_run(void *arg)
     return NULL;
 }
 
-static uint32_t edge_find_or_add(struct graph *g, uint32_t src, uint32_t dst);
-
 /* Samples below which one thread does the whole walk (a thread costs more). */
 #define WALK_SPLIT_MIN 64
 
 static void walk_values(struct graph *g, const struct graph_input *in, const bool *kept)
 {
     struct walk_part parts[2];
-    size_t half = in->nsamples >= WALK_SPLIT_MIN ? in->nsamples / 2 : in->nsamples;
-    for (int p = 0; p < 2; p++) {
+    int nparts = in->nsamples >= WALK_SPLIT_MIN ? 2 : 1;
+    for (int p = 0; p < nparts; p++) {
         struct walk_part *w = &parts[p];
         memset(w, 0, sizeof(*w));
         w->g = g;
         w->samples = in->samples;
-        w->from = p == 0 ? 0 : half;
-        w->to = p == 0 ? half : in->nsamples;
+        w->from = in->nsamples * (size_t)p / (size_t)nparts;
+        w->to = in->nsamples * (size_t)(p + 1) / (size_t)nparts;
         w->kept = kept;
         w->nodes = xcalloc(g->nnodes + 1, sizeof(*w->nodes));
         u64map_init(&w->map, 1024);
     }
     pthread_t t;
-    bool threaded = half < in->nsamples && pthread_create(&t, NULL, walk_part_run, &parts[1]) == 0;
+    bool threaded = nparts == 2 && pthread_create(&t, NULL, walk_part_run, &parts[1]) == 0;
     walk_part_run(&parts[0]);
     if (threaded)
         pthread_join(t, NULL);
-    else
+    else if (nparts == 2)
         walk_part_run(&parts[1]);
-    for (int p = 0; p < 2; p++) {
+    for (int p = 0; p < nparts; p++) {
         struct walk_part *w = &parts[p];
         for (size_t i = 0; i < g->nnodes; i++) {
             struct graph_node *n = &g->nodes[i];
