@@ -1648,14 +1648,30 @@ static char *plain_read(struct repl *r)
 
 /* ------------------------------------------------------------------------ */
 
+/* A session on p with the shell's defaults (pprof's: compact labels). */
+static void session_init(struct repl *r, const struct profile *p, const struct prof_config *cfg)
+{
+    memset(r, 0, sizeof(*r));
+    r->p = p;
+    config_copy(&r->cfg, cfg);
+    r->cfg.compact_labels = true;
+    arena_init(&r->scratch, 1 << 20);
+}
+
+static void session_release(struct repl *r)
+{
+    for (size_t i = 0; i < r->nfnames; i++)
+        free(r->fnames[i]);
+    free(r->fnames);
+    free(r->fraw);
+    arena_release(&r->scratch);
+    config_release(&r->cfg);
+}
+
 int repl_run(const struct profile *p, const struct prof_config *cfg)
 {
     struct repl r;
-    memset(&r, 0, sizeof(r));
-    r.p = p;
-    config_copy(&r.cfg, cfg);
-    r.cfg.compact_labels = true;
-    arena_init(&r.scratch, 1 << 20);
+    session_init(&r, p, cfg);
     r.tty = isatty(STDIN_FILENO);
     r.fork_reports = r.tty;
     r.eout = isatty(STDOUT_FILENO) || !isatty(STDERR_FILENO) ? stdout : stderr;
@@ -1697,23 +1713,15 @@ int repl_run(const struct profile *p, const struct prof_config *cfg)
 #endif
     if (r.tty)
         sigaction(SIGINT, &old_int, NULL);
-    for (size_t i = 0; i < r.nfnames; i++)
-        free(r.fnames[i]);
-    free(r.fnames);
-    free(r.fraw);
-    arena_release(&r.scratch);
-    config_release(&r.cfg);
+    session_release(&r);
     fflush(stdout);
     return 0;
 }
 
 struct repl *repl_open(const struct profile *p, const struct prof_config *cfg)
 {
-    struct repl *r = xcalloc(1, sizeof(*r));
-    r->p = p;
-    config_copy(&r->cfg, cfg);
-    r->cfg.compact_labels = true;
-    arena_init(&r->scratch, 1 << 20);
+    struct repl *r = xmalloc(sizeof(*r));
+    session_init(r, p, cfg);
     r->eout = stderr;
     return r;
 }
@@ -1724,11 +1732,6 @@ void repl_close(struct repl *r)
 {
     if (!r)
         return;
-    for (size_t i = 0; i < r->nfnames; i++)
-        free(r->fnames[i]);
-    free(r->fnames);
-    free(r->fraw);
-    arena_release(&r->scratch);
-    config_release(&r->cfg);
+    session_release(r);
     free(r);
 }
