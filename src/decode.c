@@ -421,6 +421,32 @@ static void *unpack_one(struct conv *c, const ProtobufCMessageDescriptor *desc, 
     return m;
 }
 
+/* The value of a field of wire type wt at *pos (the rest of next_field). */
+static int field_value(const unsigned char *d, size_t end, size_t *pos, unsigned wt, uint64_t *v, struct slice *sub)
+{
+    switch (wt) {
+    case 0:
+        return wire_varint(d, end, pos, v) ? -1 : 0;
+    case 1:
+    case 5: {
+        size_t n = wt == 1 ? 8 : 4;
+        if (end - *pos < n)
+            return -1;
+        *pos += n;
+        return 0;
+    }
+    case 2:
+        if (wire_varint(d, end, pos, v) || *v > end - *pos)
+            return -1;
+        sub->off = *pos;
+        sub->len = (size_t)*v;
+        *pos += (size_t)*v;
+        return 0;
+    default:
+        return -1;
+    }
+}
+
 /*
  * The next field of a message in [*pos, end): its number, wire type and
  * value (varint) or contents (length-delimited); fixed-width fields are
@@ -439,27 +465,7 @@ static int next_field(const unsigned char *d, size_t end, size_t *pos, uint64_t 
     *wt = (unsigned)(key & 7);
     if (*num == 0)
         return -1;
-    switch (*wt) {
-    case 0:
-        return wire_varint(d, end, pos, v) ? -1 : 0;
-    case 1:
-    case 5: {
-        size_t n = *wt == 1 ? 8 : 4;
-        if (end - *pos < n)
-            return -1;
-        *pos += n;
-        return 0;
-    }
-    case 2:
-        if (wire_varint(d, end, pos, v) || *v > end - *pos)
-            return -1;
-        sub->off = *pos;
-        sub->len = (size_t)*v;
-        *pos += (size_t)*v;
-        return 0;
-    default:
-        return -1;
-    }
+    return field_value(d, end, pos, *wt, v, sub);
 }
 
 /* Location, decoded by hand: there are as many as there are distinct
@@ -709,21 +715,9 @@ static int decode_sample(struct conv *c, struct slice sl, size_t idx, const stru
         } else if (num >= 1 && num <= 3) {
             goto wire;
         } else {
-            /* unknown field: skip it */
-            if (wt == 0) {
-                if (wire_varint(d, end, &pos, &v))
-                    goto wire;
-            } else if (wt == 2) {
-                if (wire_varint(d, end, &pos, &v) || v > end - pos)
-                    goto wire;
-                pos += (size_t)v;
-            } else if (wt == 1 || wt == 5) {
-                if (end - pos < (wt == 1 ? 8u : 4u))
-                    goto wire;
-                pos += wt == 1 ? 8 : 4;
-            } else {
+            struct slice skip; /* unknown field: skip it */
+            if (field_value(d, end, &pos, wt, &v, &skip))
                 goto wire;
-            }
         }
     }
     if (nvals != p->nsample_types)
