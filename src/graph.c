@@ -752,6 +752,7 @@ struct walk_part {
     const struct view_sample *samples;
     size_t from, to;
     const bool *kept;
+    bool want_edges;          /* false: node values only */
     struct part_node *nodes; /* owned, one per graph node */
     struct graph_edge *edges; /* owned */
     size_t nedges, capedges;
@@ -795,7 +796,7 @@ static void *walk_part_run(void *arg)
                     n->cum += wt;
                     n->cum_div += dw;
                 }
-                if (parent != PROF_NONE && parent != ni) {
+                if (w->want_edges && parent != PROF_NONE && parent != ni) {
                     uint32_t ei = part_edge(w, parent, ni); /* may move w->edges */
                     struct graph_edge *e = &w->edges[ei];
                     if (e->stamp != stamp) {
@@ -823,7 +824,7 @@ static void *walk_part_run(void *arg)
 /* Samples below which one thread does the whole walk (a thread costs more). */
 #define WALK_SPLIT_MIN 64
 
-static void walk_values(struct graph *g, const struct graph_input *in, const bool *kept)
+static void walk_values(struct graph *g, const struct graph_input *in, const bool *kept, bool edges)
 {
     struct walk_part parts[2];
     int nparts = in->nsamples >= WALK_SPLIT_MIN ? 2 : 1;
@@ -835,6 +836,7 @@ static void walk_values(struct graph *g, const struct graph_input *in, const boo
         w->from = in->nsamples * (size_t)p / (size_t)nparts;
         w->to = in->nsamples * (size_t)(p + 1) / (size_t)nparts;
         w->kept = kept;
+        w->want_edges = edges;
         w->nodes = xcalloc(g->nnodes + 1, sizeof(*w->nodes));
         u64map_init(&w->map, 1024);
     }
@@ -875,7 +877,7 @@ static void walk_values(struct graph *g, const struct graph_input *in, const boo
  * accumulated (counters must be reset); tags are added for every node
  * (TAGS_ALL) or for the nodes in mask (TAGS_MASK), following exactly the
  * cum/flat visits of the value walk. */
-static void walk(struct graph *g, const struct graph_input *in, const bool *kept, bool values, int tags,
+static void walk(struct graph *g, const struct graph_input *in, const bool *kept, bool values, bool edges, int tags,
                  const bool *mask)
 {
     const struct graph_tagdata *td = g->td && in == g->td->src ? g->td : NULL; /* else keys of another input */
@@ -886,7 +888,7 @@ static void walk(struct graph *g, const struct graph_input *in, const bool *kept
     if (td)
         in = tags == TAGS_NONE ? &td->by_stack : &td->merged;
     if (values)
-        walk_values(g, in, kept);
+        walk_values(g, in, kept, edges);
     if (tags == TAGS_NONE)
         return;
     /* Tags: the same first visits (per sample, per node) as the values. */
@@ -922,8 +924,8 @@ static void walk(struct graph *g, const struct graph_input *in, const bool *kept
     }
 }
 
-static void build(struct graph *g, const struct graph_input *in, const bool *kept, bool drop_negative, int tags,
-                  const bool *mask)
+static void build(struct graph *g, const struct graph_input *in, const bool *kept, bool drop_negative, bool edges,
+                  int tags, const bool *mask)
 {
     for (size_t i = 0; i < g->nnodes; i++) {
         struct graph_node *n = &g->nodes[i];
@@ -938,7 +940,7 @@ static void build(struct graph *g, const struct graph_input *in, const bool *kep
     u64map_init(&g->edge_map, 1024);
     if (g->td)
         tags_reset(g);
-    walk(g, in, kept, true, tags, mask);
+    walk(g, in, kept, true, edges, tags, mask);
     build_adjacency(g);
     if (g->td)
         build_tag_lists(g);
@@ -957,7 +959,7 @@ static void build(struct graph *g, const struct graph_input *in, const bool *kep
 
 void graph_build(struct graph *g, const struct graph_input *in, const bool *kept, bool drop_negative)
 {
-    build(g, in, kept, drop_negative, TAGS_ALL, NULL);
+    build(g, in, kept, drop_negative, true, TAGS_ALL, NULL);
 }
 
 /* Compute the tags of the nodes in mask (NULL: all) for the graph as last
@@ -969,7 +971,7 @@ static void tag_pass(struct graph *g, const struct graph_input *in, const bool *
     for (size_t i = 0; i < g->nnodes; i++)
         g->nodes[i].stamp = 0;
     tags_reset(g);
-    walk(g, in, kept, false, mask ? TAGS_MASK : TAGS_ALL, mask);
+    walk(g, in, kept, false, false, mask ? TAGS_MASK : TAGS_ALL, mask);
     build_tag_lists(g);
 }
 
@@ -1710,10 +1712,15 @@ void graph_trimmed(struct graph *g, const struct graph_input *in, const struct g
      * may be selected (visual mode) and for the final graph. */
     const bool *kept_now = NULL;
     bool tags_done = false;
+    /* With a node fraction, the first build usually serves only to find the
+     * nodes over the cutoff, and the graph is built again over those: its
+     * edges are then never read, so it counts node values only, and edges
+     * are added by a second build when no node is dropped after all. */
+    bool values_first = !tree && t->nodefraction > 0;
     if (tree)
         graph_build_tree(g, in, o->drop_negative);
     else
-        build(g, in, NULL, o->drop_negative, TAGS_NONE, NULL);
+        build(g, in, NULL, o->drop_negative, !values_first, TAGS_NONE, NULL);
     int64_t total = 0;
     for (size_t i = 0; i < g->norder; i++)
         total += g->nodes[g->order[i]].flat;
@@ -1734,11 +1741,13 @@ void graph_trimmed(struct graph *g, const struct graph_input *in, const struct g
             if (tree) {
                 graph_trim_tree(g, kept);
             } else {
-                build(g, in, kept, o->drop_negative, TAGS_NONE, NULL);
+                build(g, in, kept, o->drop_negative, true, TAGS_NONE, NULL);
                 kept_now = kept;
             }
         }
     }
+    if (values_first && !kept_now)
+        build(g, in, NULL, o->drop_negative, true, TAGS_NONE, NULL);
     res->orig_count = (int)g->norder;
     graph_sort(g, t->order);
     if (t->nodecount > 0) {
@@ -1761,7 +1770,7 @@ void graph_trimmed(struct graph *g, const struct graph_input *in, const struct g
             if (tree) {
                 graph_trim_tree(g, kept);
             } else {
-                build(g, in, kept, o->drop_negative, TAGS_ALL, NULL);
+                build(g, in, kept, o->drop_negative, true, TAGS_ALL, NULL);
                 tags_done = true;
             }
             graph_sort(g, t->order);
