@@ -321,23 +321,25 @@ static void aggregate_stacks(struct report *r)
         return;
     uint32_t *slot = arena_alloc(r->a, in->nstacks * sizeof(uint32_t));
     memset(slot, 0xff, in->nstacks * sizeof(uint32_t));
-    struct view_sample *out = arena_alloc(r->a, in->nsamples * sizeof(*out));
+    /* In place: the view's samples are this report's own, and a sample is
+     * only ever written at or before its own index. */
+    struct view_sample *out = in->samples;
     size_t n = 0;
     for (size_t i = 0; i < in->nsamples; i++) {
-        const struct view_sample *s = &in->samples[i];
-        if (s->value == 0 && s->div == 0)
+        const struct view_sample s = in->samples[i];
+        if (s.value == 0 && s.div == 0)
             continue;
-        if (s->stack == PROF_NONE || s->stack >= in->nstacks || s->value <= 0 || s->div < 0) {
-            out[n++] = *s;
+        if (s.stack == PROF_NONE || s.stack >= in->nstacks || s.value <= 0 || s.div < 0) {
+            out[n++] = s;
             continue;
         }
-        uint32_t k = slot[s->stack];
+        uint32_t k = slot[s.stack];
         if (k == PROF_NONE) {
-            slot[s->stack] = (uint32_t)n;
-            out[n++] = *s;
+            slot[s.stack] = (uint32_t)n;
+            out[n++] = s;
         } else {
-            out[k].value += s->value;
-            out[k].div += s->div;
+            out[k].value += s.value;
+            out[k].div += s.div;
         }
     }
     /* Root-first lexicographic order puts stacks with common callers next to
