@@ -9,6 +9,11 @@
  * memory holds the input and the model, never a third copy.  protobuf-c says
  * only "failed" on bad input, so a small schema-aware walk over the wire
  * format finds the first concrete problem (offset, field) for the message.
+ *
+ * A big gzipped profile is decoded while it is inflated (profile_decode_stream):
+ * the scan and the samples follow the inflater thread, with raw location ids
+ * and label string indices that are resolved once the locations and strings
+ * (which Go writes after the samples) are known.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -300,11 +305,14 @@ static void scan_release(struct scan *sc)
 }
 
 /* 0 = ok, -1 = the wire format is broken somewhere (the caller diagnoses),
- * -2 = a second time_nanos: two profiles were concatenated. */
-static int scan_profile(const unsigned char *d, size_t len, struct scan *sc)
+ * -2 = a second time_nanos: two profiles were concatenated.  The scan starts
+ * at *at; on -1 and -2, *at is left at the start of the field at fault (with
+ * data still being inflated, a field that runs past len is scanned again
+ * once there is more), on 0 at len. */
+static int scan_fields(const unsigned char *d, size_t len, struct scan *sc, size_t *at)
 {
-    size_t pos = 0;
-    while (pos < len) {
+    size_t pos = *at;
+    for (; pos < len; *at = pos) {
         uint64_t key, v;
         if (wire_varint(d, len, &pos, &key))
             return -1;
@@ -328,10 +336,12 @@ static int scan_profile(const unsigned char *d, size_t len, struct scan *sc)
                 sc->has_period_type = 1;
                 break;
             case 13: {
-                size_t q = off;
+                size_t q = off, n0 = sc->ncomments;
                 while (q < off + n) {
-                    if (wire_varint(d, off + n, &q, &v))
+                    if (wire_varint(d, off + n, &q, &v)) {
+                        sc->ncomments = n0; /* the field is scanned again or not at all */
                         return -1;
+                    }
                     xgrow(&sc->comments, &sc->capcomments, sc->ncomments + 1, sizeof(int64_t));
                     sc->comments[sc->ncomments++] = (int64_t)v;
                 }
@@ -349,8 +359,9 @@ static int scan_profile(const unsigned char *d, size_t len, struct scan *sc)
             case 7: sc->drop_frames = (int64_t)v; break;
             case 8: sc->keep_frames = (int64_t)v; break;
             case 9:
-                if (sc->time_seen++)
+                if (sc->time_seen)
                     return -2;
+                sc->time_seen = 1;
                 sc->time_nanos = (int64_t)v;
                 break;
             case 10: sc->duration_nanos = (int64_t)v; break;
@@ -377,7 +388,14 @@ static int scan_profile(const unsigned char *d, size_t len, struct scan *sc)
             return -1;
         }
     }
+    *at = pos;
     return 0;
+}
+
+static int scan_profile(const unsigned char *d, size_t len, struct scan *sc)
+{
+    size_t at = 0;
+    return scan_fields(d, len, sc, &at);
 }
 
 /* ---- conversion into the profile model ---- */
@@ -390,6 +408,7 @@ struct conv {
     size_t nstrs;
     struct arena *scratch;
     struct prof_err *err;
+    struct pre *pre; /* the samples decoded while inflating, or NULL */
 };
 
 static int str_at(struct conv *c, int64_t idx, const char **out, const char *what, size_t i, const char *field)
@@ -586,20 +605,50 @@ static inline int lookup(const struct u64map *m, int dense, size_t n, uint64_t i
 /* Distinct stacks: an open-addressing table of (hash, shared array, id). */
 struct stack_slot {
     uint64_t hash;
-    const uint32_t *locs; /* the shared array; NULL = empty slot */
+    uint32_t *locs; /* the shared array; NULL = empty slot */
     uint32_t n;
     uint32_t id;
 };
 
 struct stack_table {
     struct stack_slot *slots; /* owned */
-    size_t cap;               /* power of two, at least twice the samples */
+    size_t cap;               /* power of two, more than twice the stacks */
     uint32_t n;               /* distinct stacks so far */
 };
+
+static void stack_table_init(struct stack_table *st, size_t nsamples)
+{
+    st->cap = 1024;
+    while (st->cap < nsamples * 2)
+        st->cap *= 2;
+    st->slots = xcalloc(st->cap, sizeof(*st->slots));
+    st->n = 0;
+}
+
+static void stack_slot_put(struct stack_table *st, const struct stack_slot *in)
+{
+    size_t mask = st->cap - 1;
+    for (size_t i = in->hash & mask;; i = (i + 1) & mask)
+        if (!st->slots[i].locs) {
+            st->slots[i] = *in;
+            return;
+        }
+}
 
 static uint32_t intern_stack(struct stack_table *st, struct profile *p, const uint32_t *locs, uint32_t n, uint64_t h,
                              uint32_t **out)
 {
+    if ((size_t)st->n * 2 + 2 > st->cap) {
+        /* Only the streaming decode, which does not know the number of
+         * samples in advance, gets here. */
+        struct stack_table old = *st;
+        st->cap *= 2;
+        st->slots = xcalloc(st->cap, sizeof(*st->slots));
+        for (size_t i = 0; i < old.cap; i++)
+            if (old.slots[i].locs)
+                stack_slot_put(st, &old.slots[i]);
+        free(old.slots);
+    }
     size_t mask = st->cap - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
         struct stack_slot *s = &st->slots[i];
@@ -615,11 +664,20 @@ static uint32_t intern_stack(struct stack_table *st, struct profile *p, const ui
             return s->id;
         }
         if (s->hash == h && s->n == n && memcmp(s->locs, locs, n * sizeof(uint32_t)) == 0) {
-            *out = (uint32_t *)s->locs;
+            *out = s->locs;
             return s->id;
         }
     }
 }
+
+/* A label as the streaming decode keeps it until the string table is known:
+ * string indices.  An array of them becomes, in place and in order, the
+ * array of struct prof_label (no larger: label k is written where raw labels
+ * up to k were, once they are read). */
+struct raw_label {
+    int64_t key, str, num, unit;
+};
+_Static_assert(sizeof(struct raw_label) >= sizeof(struct prof_label), "raw labels are turned into labels in place");
 
 /* Scratch buffers reused across samples. */
 struct sample_tmp {
@@ -629,11 +687,22 @@ struct sample_tmp {
     size_t vcap;
     struct prof_label *labels;
     size_t lcap;
+    struct raw_label *raw;
+    size_t rcap;
+    size_t nvals;     /* of the last sample decoded */
+    size_t want_vals; /* raw: the values every sample must have (SIZE_MAX: not known yet) */
 };
 
-/* Decode one Sample message (hand-written: samples are most of a profile). */
+/*
+ * Decode one Sample message (hand-written: samples are most of a profile)
+ * into *ps.  raw (the streaming decode, before the locations and strings are
+ * known): location ids are kept as they are (they must fit 32 bits; stacks
+ * are interned on them), labels as struct raw_label, the number of values is
+ * not checked, and any problem returns -1 without a message: the sample is
+ * then decoded again, with the message, by the ordinary path.
+ */
 static int decode_sample(struct conv *c, struct slice sl, size_t idx, const struct u64map *lmap, int ldense,
-                         struct stack_table *st, struct sample_tmp *t)
+                         struct stack_table *st, struct sample_tmp *t, bool raw, struct prof_sample *ps)
 {
     struct profile *p = c->p;
     const unsigned char *d = c->data;
@@ -667,9 +736,14 @@ static int decode_sample(struct conv *c, struct slice sl, size_t idx, const stru
                 if (wire_varint(d, qend, &q, &v))
                     goto wire;
                 if (num == 1) {
-                    if (!lookup(lmap, ldense, p->nlocations, v, &t->locs[nlocs]))
+                    if (raw) {
+                        if (v > UINT32_MAX)
+                            return -1;
+                        t->locs[nlocs] = (uint32_t)v;
+                    } else if (!lookup(lmap, ldense, p->nlocations, v, &t->locs[nlocs])) {
                         return prof_errf(c->err, PROF_EDATA, "malformed profile: sample %zu refers to location id %"
                                          PRIu64 ", which does not exist", idx, v);
+                    }
                     h = hash_u64(h ^ t->locs[nlocs]);
                     nlocs++;
                 } else {
@@ -697,6 +771,15 @@ static int decode_sample(struct conv *c, struct slice sl, size_t idx, const stru
             }
             if (f[2] == 0 && f[3] == 0 && f[4] == 0)
                 continue; /* pprof drops such labels */
+            if (raw) {
+                xgrow(&t->raw, &t->rcap, nlabels + 1, sizeof(struct raw_label));
+                struct raw_label *rl = &t->raw[nlabels++];
+                rl->key = f[1];
+                rl->str = f[2];
+                rl->num = f[3];
+                rl->unit = f[4];
+                continue;
+            }
             xgrow(&t->labels, &t->lcap, nlabels + 1, sizeof(struct prof_label));
             struct prof_label *pl = &t->labels[nlabels++];
             if (str_at(c, f[1], &pl->key, "sample label", idx, "key"))
@@ -720,11 +803,14 @@ static int decode_sample(struct conv *c, struct slice sl, size_t idx, const stru
                 goto wire;
         }
     }
-    if (nvals != p->nsample_types)
+    if (raw) {
+        if (t->want_vals != SIZE_MAX && nvals != t->want_vals)
+            return -1;
+    } else if (nvals != p->nsample_types)
         return prof_errf(c->err, PROF_EDATA,
                          "malformed profile: sample %zu has %zu values but there are %zu sample types", idx, nvals,
                          p->nsample_types);
-    struct prof_sample *ps = &p->samples[idx];
+    t->nvals = nvals;
     ps->values = arena_alloc(&p->arena, (nvals ? nvals : 1) * sizeof(int64_t));
     if (nvals)
         memcpy(ps->values, t->vals, nvals * sizeof(int64_t));
@@ -734,16 +820,160 @@ static int decode_sample(struct conv *c, struct slice sl, size_t idx, const stru
     ps->stack = intern_stack(st, p, t->locs, ps->nlocs, h ^ nlocs, &ps->locs);
     ps->nlabels = (uint32_t)nlabels;
     ps->labels = NULL;
-    if (nlabels) {
+    if (nlabels && raw) {
+        ps->labels = arena_alloc(&p->arena, nlabels * sizeof(struct raw_label));
+        memcpy(ps->labels, t->raw, nlabels * sizeof(struct raw_label));
+    } else if (nlabels) {
         ps->labels = arena_alloc(&p->arena, nlabels * sizeof(struct prof_label));
         memcpy(ps->labels, t->labels, nlabels * sizeof(struct prof_label));
     }
     return 0;
 wire:
+    if (raw)
+        return -1;
     if (wire_walk(d, sl.off, end, M_SAMPLE, 1, c->err) == 0)
         prof_errf(c->err, PROF_EDATA, "malformed Sample message at offset %zu", sl.off);
     prof_err_prefix(c->err, "parsing profile");
     return -1;
+}
+
+/* ---- samples decoded while the profile is being inflated ---- */
+
+#define PRE_CHUNK ((size_t)1 << 14)
+
+/* Samples decoded raw (see decode_sample) by the streaming decode, in
+ * chunks (the profile's sample array is allocated once the count is known). */
+struct pre {
+    struct prof_sample **chunks; /* owned, each owned */
+    size_t nchunks;
+    size_t n;              /* samples decoded */
+    bool stopped;          /* sample n could not be: it and the rest go the ordinary way */
+    struct stack_table st; /* stacks of raw location ids */
+    struct sample_tmp tmp;
+};
+
+static void pre_init(struct pre *pr)
+{
+    memset(pr, 0, sizeof(*pr));
+    stack_table_init(&pr->st, 0);
+    pr->tmp.want_vals = SIZE_MAX;
+}
+
+static void pre_release(struct pre *pr)
+{
+    for (size_t i = 0; i < pr->nchunks; i++)
+        free(pr->chunks[i]);
+    free(pr->chunks);
+    free(pr->st.slots);
+    free(pr->tmp.locs);
+    free(pr->tmp.vals);
+    free(pr->tmp.labels);
+    free(pr->tmp.raw);
+}
+
+static inline struct prof_sample *pre_at(struct pre *pr, size_t i)
+{
+    return &pr->chunks[i / PRE_CHUNK][i % PRE_CHUNK];
+}
+
+/* Decode the samples scanned so far, until one cannot be. */
+static void pre_step(struct conv *c, struct pre *pr)
+{
+    const struct slices *ss = &c->sc->sample;
+    while (!pr->stopped && pr->n < ss->n) {
+        if (pr->n == pr->nchunks * PRE_CHUNK) {
+            pr->chunks = xrealloc(pr->chunks, (pr->nchunks + 1) * sizeof(*pr->chunks));
+            pr->chunks[pr->nchunks++] = xmalloc(PRE_CHUNK * sizeof(struct prof_sample));
+        }
+        if (decode_sample(c, ss->v[pr->n], pr->n, NULL, 0, &pr->st, &pr->tmp, true, pre_at(pr, pr->n))) {
+            pr->stopped = true;
+            break;
+        }
+        pr->tmp.want_vals = pr->tmp.nvals;
+        pr->n++;
+    }
+}
+
+static bool str_ok(const struct conv *c, int64_t idx)
+{
+    return idx >= 0 && (uint64_t)idx < c->nstrs;
+}
+
+/*
+ * The streamed samples into the profile, now that the locations and strings
+ * are known: stack arrays get dense location indices (in place), labels
+ * their strings.  The first sample that the ordinary decode would reject is
+ * decoded again by it, for its message.  st: the ordinary decode's table,
+ * holding the streamed stacks, if samples are left for it.
+ */
+static int pre_commit(struct conv *c, struct pre *pr, const struct u64map *lmap, int ldense, struct stack_table *st,
+                      struct sample_tmp *tmp)
+{
+    struct profile *p = c->p;
+    struct stack_table *rs = &pr->st;
+    unsigned char *bad = xcalloc(rs->n + 1, 1);
+    for (size_t i = 0; i < rs->cap; i++) {
+        struct stack_slot *s = &rs->slots[i];
+        if (s->locs)
+            for (uint32_t j = 0; j < s->n; j++)
+                if (!lookup(lmap, ldense, p->nlocations, s->locs[j], &s->locs[j])) {
+                    bad[s->id] = 1;
+                    break;
+                }
+    }
+    int rc = 0;
+    for (size_t i = 0; i < pr->n; i++) {
+        struct prof_sample *ps = pre_at(pr, i);
+        bool ok = pr->tmp.want_vals == p->nsample_types && !bad[ps->stack];
+        for (uint32_t k = 0; ok && k < ps->nlabels; k++) {
+            struct raw_label r;
+            memcpy(&r, (const unsigned char *)ps->labels + k * sizeof(r), sizeof(r));
+            ok = str_ok(c, r.key) && str_ok(c, r.str != 0 ? r.str : r.unit);
+            if (ok) {
+                struct prof_label *pl = &ps->labels[k];
+                pl->key = c->strs[r.key];
+                pl->str = r.str != 0 ? c->strs[r.str] : NULL;
+                pl->num = r.str != 0 ? 0 : r.num;
+                pl->unit = r.str != 0 ? "" : c->strs[r.unit];
+            }
+        }
+        if (!ok) {
+            /* The ordinary decode says what is wrong. */
+            struct stack_table one;
+            stack_table_init(&one, 0);
+            int r = decode_sample(c, c->sc->sample.v[i], i, lmap, ldense, &one, tmp, false, &p->samples[i]);
+            free(one.slots);
+            if (r == 0)
+                BUG("sample %zu: the streamed and the ordinary decode disagree", i);
+            rc = -1;
+            break;
+        }
+        p->samples[i] = *ps;
+        if ((i + 1) % PRE_CHUNK == 0) { /* this chunk is done */
+            free(pr->chunks[i / PRE_CHUNK]);
+            pr->chunks[i / PRE_CHUNK] = NULL;
+        }
+    }
+    free(bad);
+    if (rc || pr->n == c->sc->sample.n) {
+        st->n = rs->n;
+        return rc;
+    }
+    /* Samples are left for the ordinary decode: it goes on with the streamed
+     * stacks, hashed on their dense indices as it hashes. */
+    stack_table_init(st, c->sc->sample.n);
+    for (size_t i = 0; i < rs->cap; i++) {
+        struct stack_slot s = rs->slots[i];
+        if (!s.locs)
+            continue;
+        uint64_t h = HASH_SEED;
+        for (uint32_t j = 0; j < s.n; j++)
+            h = hash_u64(h ^ s.locs[j]);
+        s.hash = h ^ s.n;
+        stack_slot_put(st, &s);
+    }
+    st->n = rs->n;
+    return 0;
 }
 
 static int convert(struct conv *c)
@@ -929,12 +1159,16 @@ static int convert(struct conv *c)
     }
     p->nsamples = sc->sample.n;
     p->samples = ARENA_NEWN(a, struct prof_sample, sc->sample.n);
-    st.cap = 1024;
-    while (st.cap < sc->sample.n * 2)
-        st.cap *= 2;
-    st.slots = xcalloc(st.cap, sizeof(*st.slots));
-    for (size_t i = 0; i < sc->sample.n; i++)
-        if (decode_sample(c, sc->sample.v[i], i, &lmap, ldense, &st, &tmp))
+    size_t first = 0; /* samples decoded while inflating */
+    if (c->pre && c->pre->n) {
+        if (pre_commit(c, c->pre, &lmap, ldense, &st, &tmp))
+            goto out;
+        first = c->pre->n;
+    } else {
+        stack_table_init(&st, sc->sample.n);
+    }
+    for (size_t i = first; i < sc->sample.n; i++)
+        if (decode_sample(c, sc->sample.v[i], i, &lmap, ldense, &st, &tmp, false, &p->samples[i]))
             goto out;
     p->nstacks = st.n;
     rc = 0;
@@ -943,6 +1177,7 @@ out:
     free(tmp.locs);
     free(tmp.vals);
     free(tmp.labels);
+    free(tmp.raw);
     free(lt.fid);
     free(lt.line);
     free(lt.column);
@@ -1017,7 +1252,7 @@ static struct profile *decode(const unsigned char *data, size_t len, struct prof
     struct profile *p = xcalloc(1, sizeof(*p));
     /* Blocks grow to 8 MiB; a big profile's samples fill them densely. */
     arena_init(&p->arena, 1 << 20);
-    struct conv c = {p, data, &sc, NULL, 0, &scratch, err};
+    struct conv c = {p, data, &sc, NULL, 0, &scratch, err, NULL};
     int rc = convert(&c);
     arena_release(&scratch);
     scan_release(&sc);
@@ -1026,4 +1261,74 @@ static struct profile *decode(const unsigned char *data, size_t len, struct prof
         return NULL;
     }
     return p;
+}
+
+/*
+ * Decode while the profile is being inflated (read_inflate_start): the
+ * top-level scan and the samples (which Go writes before the locations and
+ * the strings) follow the inflater, waiting only when they catch up with it;
+ * the rest of the conversion runs once the inflation is done.  Nothing is
+ * said before that: an inflate error is the error, as when the whole file is
+ * inflated first, and a profile that the streamed scan does not take in one
+ * go (not profile.proto, malformed, concatenated, or the inflater stopped
+ * early) is decoded again by profile_decode_bytes(), for the same result.
+ */
+struct profile *profile_decode_stream(struct read_stream *rs, struct prof_err *err)
+{
+    const unsigned char *d = read_stream_data(rs);
+    struct scan sc;
+    memset(&sc, 0, sizeof(sc));
+    struct pre pr;
+    pre_init(&pr);
+    struct profile *p = xcalloc(1, sizeof(*p));
+    arena_init(&p->arena, 1 << 20);
+    struct conv c = {p, d, &sc, NULL, 0, NULL, err, &pr};
+    size_t at = 0, avail = 0;
+    int state = 0, r = 0;
+    bool ok = true, text_checked = false;
+    for (;;) {
+        avail = read_stream_wait(rs, avail + 1, &state);
+        if (state < 0) {
+            ok = false;
+            break;
+        }
+        if (!text_checked && (avail >= 512 || state == 1)) {
+            text_checked = true;
+            if (looks_like_text(d, avail)) {
+                ok = false;
+                break;
+            }
+        }
+        r = scan_fields(d, avail, &sc, &at);
+        if (r == -2) {
+            ok = false;
+            break;
+        }
+        pre_step(&c, &pr);
+        if (state == 1)
+            break;
+    }
+    struct prof_bytes b;
+    int rc = read_inflate_finish(rs, &b, err);
+    if (!rc && ok && r == 0 && b.len != 0 && (sc.strings.n != 0 || looks_like_proto(b.data, b.len))) {
+        if (b.data != d)
+            BUG("the inflated profile moved under the streaming decode");
+        struct arena scratch;
+        arena_init(&scratch, 1 << 16);
+        c.scratch = &scratch;
+        rc = convert(&c);
+        arena_release(&scratch);
+        scan_release(&sc);
+        pre_release(&pr);
+        prof_bytes_release(&b);
+        if (rc)
+            profile_free(&p);
+        return p;
+    }
+    scan_release(&sc);
+    pre_release(&pr);
+    profile_free(&p);
+    if (rc)
+        return NULL;
+    return profile_decode_bytes(&b, err);
 }

@@ -15,11 +15,18 @@
 /* Inflate, decode and check the bytes of a source (released here). */
 static struct profile *load_bytes(struct prof_bytes *b, size_t max_size, struct prof_err *err)
 {
-    if (read_inflate(b, max_size, err)) {
-        prof_bytes_release(b);
-        return NULL;
+    /* A big gzipped profile is decoded while it is inflated, on two cores. */
+    struct read_stream *rs = read_inflate_start(b, max_size);
+    struct profile *p;
+    if (rs) {
+        p = profile_decode_stream(rs, err);
+    } else {
+        if (read_inflate(b, max_size, err)) {
+            prof_bytes_release(b);
+            return NULL;
+        }
+        p = profile_decode_bytes(b, err);
     }
-    struct profile *p = profile_decode_bytes(b, err);
     if (p && profile_check(p, err))
         profile_free(&p);
     return p;

@@ -124,6 +124,10 @@ struct profile *profile_decode(const unsigned char *data, size_t len, struct pro
 struct prof_bytes;
 /** Like profile_decode(), taking b: its memory is released as early as possible (b is left empty). */
 struct profile *profile_decode_bytes(struct prof_bytes *b, struct prof_err *err);
+struct read_stream;
+/** Like profile_decode_bytes() on the output of read_inflate_finish(rs), decoding
+ * while rs inflates; -1 + the inflate error if the inflation fails.  Frees rs. */
+struct profile *profile_decode_stream(struct read_stream *rs, struct prof_err *err);
 
 /** Check the decoded profile like pprof's CheckValid, and more.  -1 + err on failure. */
 int profile_check(const struct profile *p, struct prof_err *err);

@@ -28,4 +28,24 @@ int read_source_max(const char *path, size_t max_size, struct prof_bytes *out, s
 int read_inflate(struct prof_bytes *in, size_t max_size, struct prof_err *err);
 void prof_bytes_release(struct prof_bytes *b);
 
+/*
+ * Inflating on a second thread while the caller decodes what is already
+ * inflated.  read_inflate_start() starts it when it is worth it (gzip data of
+ * at least 1 MiB, two CPUs, a plausible size in the gzip trailer), taking
+ * in's bytes (in is left empty); else it returns NULL and in is untouched.
+ * The output buffer (read_stream_data) does not move until
+ * read_inflate_finish(); bytes below what read_stream_wait() returns are final.
+ */
+struct read_stream;
+struct read_stream *read_inflate_start(struct prof_bytes *in, size_t max_size);
+const unsigned char *read_stream_data(const struct read_stream *rs);
+/** Wait until want bytes are inflated or the inflater stops; the bytes
+ * inflated.  *state: 0 running, 1 complete (the result is the whole output),
+ * -1 stopped before the end (an error, or the trailer's size was wrong):
+ * only read_inflate_finish() says what follows. */
+size_t read_stream_wait(struct read_stream *rs, size_t want, int *state);
+/** Join the inflater, finish the inflation and free rs: out gets the
+ * inflated bytes, or -1 + the error read_inflate() would give. */
+int read_inflate_finish(struct read_stream *rs, struct prof_bytes *out, struct prof_err *err);
+
 #endif
