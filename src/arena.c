@@ -21,6 +21,7 @@ void arena_init(struct arena *a, size_t block_size)
     a->head = NULL;
     a->block_size = block_size ? block_size : 64 * 1024;
     a->used = 0;
+    a->spare = NULL;
 }
 
 void mem_advise_huge(void *p, size_t n)
@@ -37,6 +38,22 @@ void mem_advise_huge(void *p, size_t n)
     (void)p;
     (void)n;
 #endif
+}
+
+/* The smallest spare block with at least size bytes, unlinked, or NULL. */
+static struct arena_block *take_spare(struct arena *a, size_t size)
+{
+    struct arena_block **best = NULL;
+    for (struct arena_block **pp = &a->spare; *pp; pp = &(*pp)->next)
+        if ((*pp)->size >= size && (!best || (*pp)->size < (*best)->size))
+            best = pp;
+    if (!best)
+        return NULL;
+    struct arena_block *b = *best;
+    *best = b->next;
+    b->next = NULL;
+    b->off = 0;
+    return b;
 }
 
 static struct arena_block *new_block(size_t size)
@@ -59,7 +76,9 @@ void *arena_alloc(struct arena *a, size_t n)
         if (n > a->block_size / 4) {
             /* A large request gets a block of its own, linked behind the
              * current one so the current block's free space is not wasted. */
-            struct arena_block *big = new_block(n);
+            struct arena_block *big = take_spare(a, n);
+            if (!big)
+                big = new_block(n);
             big->off = n;
             if (b) {
                 big->next = b->next;
@@ -70,7 +89,9 @@ void *arena_alloc(struct arena *a, size_t n)
             a->used += n;
             return big->data;
         }
-        b = new_block(a->block_size);
+        b = take_spare(a, a->block_size);
+        if (!b)
+            b = new_block(a->block_size);
         b->next = a->head;
         a->head = b;
         /* Grow block size geometrically up to 8 MiB, so huge profiles need few blocks. */
@@ -127,31 +148,32 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 
 void arena_reset(struct arena *a)
 {
-    struct arena_block *keep = NULL;
     struct arena_block *b = a->head;
     while (b) {
         struct arena_block *next = b->next;
-        if (!next) {
-            keep = b; /* the oldest, first block */
-        } else {
-            free(b);
-        }
+        b->off = 0;
+        b->next = a->spare;
+        a->spare = b;
         b = next;
     }
-    if (keep)
-        keep->off = 0;
-    a->head = keep;
+    a->head = NULL;
     a->used = 0;
 }
 
-void arena_release(struct arena *a)
+static void free_blocks(struct arena_block *b)
 {
-    struct arena_block *b = a->head;
     while (b) {
         struct arena_block *next = b->next;
         free(b);
         b = next;
     }
+}
+
+void arena_release(struct arena *a)
+{
+    free_blocks(a->head);
+    free_blocks(a->spare);
     a->head = NULL;
+    a->spare = NULL;
     a->used = 0;
 }

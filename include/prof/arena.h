@@ -1,6 +1,7 @@
 /**
  * arena.h: a bump allocator.  Everything allocated from an arena is freed at
- * once by arena_release() (or kept but rewound by arena_reset()).  A loaded
+ * once by arena_release() (or kept for reuse by arena_reset(), so that a
+ * shell's next command does not fault its pages in again).  A loaded
  * profile lives in one arena; every command gets a scratch arena that the
  * dispatcher resets afterwards, so reports need no frees on any path.
  */
@@ -15,9 +16,10 @@ struct arena {
     struct arena_block *head; /* owned: newest block first */
     size_t block_size;        /* bytes: size of ordinary blocks */
     size_t used;              /* bytes: total handed out, for statistics */
+    struct arena_block *spare; /* owned: blocks kept by arena_reset() for reuse */
 };
 
-#define ARENA_INIT {NULL, 0, 0}
+#define ARENA_INIT {NULL, 0, 0, NULL}
 
 void arena_init(struct arena *a, size_t block_size);
 /** Memory for n bytes, aligned to 16, uninitialised.  Never NULL. */

@@ -29,8 +29,13 @@ void test_arena(void)
     STR_EQ(s, "hello"); /* earlier allocations survive later blocks */
     arena_reset(&a);
     STR_EQ(arena_strdup(&a, "again"), "again");
+    /* Reset keeps the blocks: the same big request gets the same memory back. */
+    char *big2 = arena_alloc(&a, 100000);
+    CHECK(big2 == big);
+    arena_reset(&a);
+    CHECK(a.head == NULL && a.spare != NULL);
     arena_release(&a);
-    CHECK(a.head == NULL);
+    CHECK(a.head == NULL && a.spare == NULL);
 
     struct u64map m;
     u64map_init(&m, 0);
