@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "prof/strbuf.h"
+
 int prof_errf(struct prof_err *err, enum prof_errcode code, const char *fmt, ...)
 {
     va_list ap;
@@ -36,3 +38,28 @@ void prof_err_prefix(struct prof_err *err, const char *fmt, ...)
 }
 
 int prof_err_status(const struct prof_err *err) { return err->code == PROF_EUSAGE ? 2 : 1; }
+
+volatile sig_atomic_t prof_interrupted;
+
+static struct strbuf *warn_sink;
+
+void prof_warnf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (warn_sink) {
+        strbuf_vaddf(warn_sink, fmt, ap);
+        strbuf_addc(warn_sink, '\n');
+    } else {
+        vfprintf(stderr, fmt, ap);
+        fputc('\n', stderr);
+    }
+    va_end(ap);
+}
+
+struct strbuf *prof_warn_capture(struct strbuf *sb)
+{
+    struct strbuf *old = warn_sink;
+    warn_sink = sb;
+    return old;
+}

@@ -139,7 +139,7 @@ static bool loc_matches(struct matcher *m, const struct view_loc *vl)
 
 static void warn_no_matches(const char *option)
 {
-    fprintf(stderr, "%s expression matched no samples\n", option);
+    prof_warnf("%s expression matched no samples", option);
 }
 
 /* Compile an option's regexp (NULL for an empty value).  On error fill err as
@@ -532,10 +532,11 @@ int filter_prepare(struct report *r, struct prof_err *err)
     for (size_t i = 0; i < nu; i++) {
         if (!u[i].nothers)
             continue;
-        fprintf(stderr, "For tag %s used unit %s, also encountered unit(s) ", u[i].key, u[i].unit);
+        struct strbuf sb = STRBUF_INIT;
         for (size_t j = 0; j < u[i].nothers; j++)
-            fprintf(stderr, "%s%s", j ? ", " : "", u[i].others[j]);
-        fputc('\n', stderr);
+            strbuf_addf(&sb, "%s%s", j ? ", " : "", u[i].others[j]);
+        prof_warnf("For tag %s used unit %s, also encountered unit(s) %s", u[i].key, u[i].unit, sb.buf);
+        strbuf_release(&sb);
     }
 
     tag_root_leaf(r);
@@ -820,7 +821,7 @@ static int compile_tag_filter(struct report *r, const char *name, const char *va
         spec = eq + 1;
     }
     if (parse_range(r, spec, f)) {
-        fprintf(stderr, "%s:Interpreted '%s' as range, not regexp\n", name, spec);
+        prof_warnf("%s:Interpreted '%s' as range, not regexp", name, spec);
         f->is_range = true;
         f->units = num_label_units(r, &f->nunits);
         *out = f;

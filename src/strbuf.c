@@ -15,6 +15,13 @@ void strbuf_init(struct strbuf *sb)
     sb->alloc = 0;
 }
 
+void strbuf_swap(struct strbuf *a, struct strbuf *b)
+{
+    struct strbuf t = *a;
+    *a = *b;
+    *b = t;
+}
+
 void strbuf_release(struct strbuf *sb)
 {
     if (sb->alloc)

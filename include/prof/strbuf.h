@@ -20,6 +20,8 @@ extern char strbuf_empty[];
 void strbuf_init(struct strbuf *sb);
 void strbuf_release(struct strbuf *sb);
 void strbuf_reset(struct strbuf *sb);
+/** Exchange the contents of a and b. */
+void strbuf_swap(struct strbuf *a, struct strbuf *b);
 void strbuf_grow(struct strbuf *sb, size_t extra);
 void strbuf_add(struct strbuf *sb, const void *data, size_t n);
 void strbuf_adds(struct strbuf *sb, const char *s);
