@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "prof/error.h"
 #include "prof/strbuf.h"
 #include "prof/units.h"
 #include "prof/util.h"
@@ -774,6 +775,8 @@ static void *walk_part_run(void *arg)
     struct walk_part *w = arg;
     const struct graph *g = w->g;
     for (size_t si = w->from; si < w->to; si++) {
+        if ((si & 1023) == 0 && prof_interrupted)
+            break;
         const struct view_sample *s = &w->samples[si];
         int64_t wt = s->value, dw = s->div;
         if (wt == 0 && dw == 0)
@@ -892,7 +895,7 @@ static void walk(struct graph *g, const struct graph_input *in, const bool *kept
     if (tags == TAGS_NONE)
         return;
     /* Tags: the same first visits (per sample, per node) as the values. */
-    for (size_t si = 0; si < in->nsamples; si++) {
+    for (size_t si = 0; si < in->nsamples && !((si & 1023) == 0 && prof_interrupted); si++) {
         const struct view_sample *s = &in->samples[si];
         int64_t w = s->value, dw = s->div;
         if ((w == 0 && dw == 0) || !(td->labelset[si] || td->num_count[si]))
@@ -924,9 +927,177 @@ static void walk(struct graph *g, const struct graph_input *in, const bool *kept
     }
 }
 
+/* ---- the shell's memo of builds ----
+ *
+ * A build's result depends only on the graph's input and options (fixed for a
+ * memo: see graph_from_skeleton) and on (kept, drop_negative, edges).  The
+ * shell keeps the last few results, so that `top` after `top`, `top -cum` or
+ * `peek` after `top` repeat none of the walks they share.  Only value builds
+ * without tags are kept (the dot family's tag builds are not). */
+
+#define MEMO_ENTRIES 8
+/* Entries are dropped oldest first beyond this many bytes in all. */
+#define MEMO_BYTES ((size_t)512 << 20)
+
+struct memo_entry {
+    bool *kept;           /* owned copy of ninfo + 1 flags, or NULL for all */
+    bool drop_negative, edges;
+    int64_t *values;      /* owned: flat, flat_div, cum, cum_div per node */
+    struct graph_edge *edges_v; /* owned */
+    size_t nedges;
+    uint32_t *order;      /* owned */
+    size_t norder;
+    size_t bytes;
+    uint64_t used;        /* tick of the last use */
+};
+
+struct graph_memo {
+    struct memo_entry e[MEMO_ENTRIES];
+    size_t n;
+    uint64_t tick;
+    size_t hits, misses;  /* for tests and benchmarks */
+};
+
+struct graph_memo *graph_memo_new(void) { return xcalloc(1, sizeof(struct graph_memo)); }
+
+static void memo_entry_free(struct memo_entry *m)
+{
+    free(m->kept);
+    free(m->values);
+    free(m->edges_v);
+    free(m->order);
+    memset(m, 0, sizeof(*m));
+}
+
+void graph_memo_clear(struct graph_memo *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->n; i++)
+        memo_entry_free(&m->e[i]);
+    m->n = 0;
+}
+
+void graph_memo_free(struct graph_memo *m)
+{
+    graph_memo_clear(m);
+    free(m);
+}
+
+void graph_memo_stats(const struct graph_memo *m, size_t *hits, size_t *misses)
+{
+    *hits = m ? m->hits : 0;
+    *misses = m ? m->misses : 0;
+}
+
+static bool memo_match(const struct memo_entry *m, const struct graph *g, const bool *kept, bool drop_negative,
+                       bool edges)
+{
+    if (m->drop_negative != drop_negative || m->edges != edges || !m->kept != !kept)
+        return false;
+    return !kept || memcmp(m->kept, kept, g->ninfo + 1) == 0;
+}
+
+static bool memo_restore(struct graph *g, const bool *kept, bool drop_negative, bool edges)
+{
+    struct graph_memo *mm = g->memo;
+    for (size_t i = 0; i < mm->n; i++) {
+        struct memo_entry *m = &mm->e[i];
+        if (!memo_match(m, g, kept, drop_negative, edges))
+            continue;
+        for (size_t k = 0; k < g->nnodes; k++) {
+            struct graph_node *n = &g->nodes[k];
+            n->flat = m->values[4 * k];
+            n->flat_div = m->values[4 * k + 1];
+            n->cum = m->values[4 * k + 2];
+            n->cum_div = m->values[4 * k + 3];
+        }
+        if (m->nedges > g->capedges) {
+            free(g->edges);
+            g->edges = xmalloc(m->nedges * sizeof(*g->edges));
+            g->capedges = m->nedges;
+        }
+        if (m->nedges)
+            memcpy(g->edges, m->edges_v, m->nedges * sizeof(*g->edges));
+        g->nedges = m->nedges;
+        memcpy(g->order, m->order, m->norder * sizeof(uint32_t));
+        g->norder = m->norder;
+        m->used = ++mm->tick;
+        mm->hits++;
+        return true;
+    }
+    mm->misses++;
+    return false;
+}
+
+static void memo_store(struct graph *g, const bool *kept, bool drop_negative, bool edges)
+{
+    struct graph_memo *mm = g->memo;
+    size_t bytes = g->nnodes * 4 * sizeof(int64_t) + g->nedges * sizeof(struct graph_edge) +
+                   g->norder * sizeof(uint32_t) + (kept ? g->ninfo + 1 : 0);
+    if (bytes > MEMO_BYTES)
+        return;
+    /* Make room: drop the least recently used entries. */
+    for (;;) {
+        size_t total = bytes;
+        for (size_t i = 0; i < mm->n; i++)
+            total += mm->e[i].bytes;
+        if (mm->n < MEMO_ENTRIES && total <= MEMO_BYTES)
+            break;
+        size_t old = 0;
+        for (size_t i = 1; i < mm->n; i++)
+            if (mm->e[i].used < mm->e[old].used)
+                old = i;
+        memo_entry_free(&mm->e[old]);
+        mm->e[old] = mm->e[--mm->n];
+        memset(&mm->e[mm->n], 0, sizeof(mm->e[mm->n]));
+    }
+    struct memo_entry *m = &mm->e[mm->n++];
+    m->kept = NULL;
+    if (kept) {
+        m->kept = xmalloc(g->ninfo + 1);
+        memcpy(m->kept, kept, g->ninfo + 1);
+    }
+    m->drop_negative = drop_negative;
+    m->edges = edges;
+    m->values = xmalloc((g->nnodes + 1) * 4 * sizeof(int64_t));
+    for (size_t k = 0; k < g->nnodes; k++) {
+        const struct graph_node *n = &g->nodes[k];
+        m->values[4 * k] = n->flat;
+        m->values[4 * k + 1] = n->flat_div;
+        m->values[4 * k + 2] = n->cum;
+        m->values[4 * k + 3] = n->cum_div;
+    }
+    m->nedges = g->nedges;
+    m->edges_v = g->nedges ? xmalloc(g->nedges * sizeof(struct graph_edge)) : NULL;
+    if (g->nedges)
+        memcpy(m->edges_v, g->edges, g->nedges * sizeof(struct graph_edge));
+    m->norder = g->norder;
+    m->order = xmalloc((g->norder + 1) * sizeof(uint32_t));
+    memcpy(m->order, g->order, g->norder * sizeof(uint32_t));
+    m->bytes = bytes;
+    m->used = ++mm->tick;
+}
+
+void graph_from_skeleton(struct graph *g, const struct graph *skel, struct arena *a, struct graph_memo *memo)
+{
+    *g = *skel;
+    g->arena = a;
+    g->nodes = arena_alloc(a, (skel->nnodes + 1) * sizeof(struct graph_node));
+    memcpy(g->nodes, skel->nodes, skel->nnodes * sizeof(struct graph_node));
+    g->order = NULL;
+    g->norder = 0;
+    g->edges = NULL;
+    g->nedges = g->capedges = 0;
+    u64map_init(&g->edge_map, 1024);
+    u64map_init(&g->tag_map, 16);
+    g->memo = memo;
+}
+
 static void build(struct graph *g, const struct graph_input *in, const bool *kept, bool drop_negative, bool edges,
                   int tags, const bool *mask)
 {
+    bool memo = g->memo && !g->td && !g->call_tree && g->nnodes == g->ninfo;
     for (size_t i = 0; i < g->nnodes; i++) {
         struct graph_node *n = &g->nodes[i];
         n->flat = n->flat_div = n->cum = n->cum_div = 0;
@@ -938,6 +1109,12 @@ static void build(struct graph *g, const struct graph_input *in, const bool *kep
     g->nedges = 0;
     u64map_release(&g->edge_map);
     u64map_init(&g->edge_map, 1024);
+    g->order = arena_alloc(g->arena, (g->nnodes + 1) * sizeof(uint32_t));
+    g->norder = 0;
+    if (memo && memo_restore(g, kept, drop_negative, edges)) {
+        build_adjacency(g);
+        return;
+    }
     if (g->td)
         tags_reset(g);
     walk(g, in, kept, true, edges, tags, mask);
@@ -945,8 +1122,6 @@ static void build(struct graph *g, const struct graph_input *in, const bool *kep
     if (g->td)
         build_tag_lists(g);
 
-    g->order = arena_alloc(g->arena, (g->nnodes + 1) * sizeof(uint32_t));
-    g->norder = 0;
     for (size_t i = 0; i < g->nnodes; i++) {
         const struct graph_node *n = &g->nodes[i];
         if (n->cum == 0 && n->flat == 0)
@@ -955,6 +1130,8 @@ static void build(struct graph *g, const struct graph_input *in, const bool *kep
             continue;
         g->order[g->norder++] = (uint32_t)i;
     }
+    if (memo && !prof_interrupted)
+        memo_store(g, kept, drop_negative, edges);
 }
 
 void graph_build(struct graph *g, const struct graph_input *in, const bool *kept, bool drop_negative)
@@ -1013,7 +1190,7 @@ void graph_build_tree(struct graph *g, const struct graph_input *in, bool drop_n
     } else {
         cap = g->capnodes;
     }
-    for (size_t si = 0; si < in->nsamples; si++) {
+    for (size_t si = 0; si < in->nsamples && !((si & 1023) == 0 && prof_interrupted); si++) {
         const struct view_sample *s = &in->samples[si];
         int64_t w = s->value, dw = s->div;
         if (w == 0 && dw == 0)

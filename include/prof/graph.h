@@ -154,6 +154,7 @@ struct graph {
     size_t ntags, captags;
     struct u64map tag_map;      /* (node << 32 | key) -> tag index */
     struct graph_tagdata *td;   /* arena: per-sample tag keys, NULL without opt.tags */
+    struct graph_memo *memo;    /* borrowed: the shell's memo of builds, or NULL */
 };
 
 /** Prepare the node map for input at the options' granularity (no samples yet). */
@@ -162,6 +163,24 @@ void graph_init(struct graph *g, struct arena *a, const struct graph_input *in, 
  *  for all) restricts the graph to those nodes as pprof's KeptNodes does. */
 void graph_build(struct graph *g, const struct graph_input *in, const bool *kept, bool drop_negative);
 void graph_release(struct graph *g);
+
+/**
+ * The shell's memo of builds (struct graph_memo, graph.c): the results of the
+ * last builds of one graph skeleton, keyed by their kept set.  A graph made by
+ * graph_from_skeleton() with a memo restores a build it has seen instead of
+ * walking the samples again.  The memo is only valid for one skeleton (the
+ * same input and options): clear it when the skeleton changes.
+ */
+struct graph_memo;
+struct graph_memo *graph_memo_new(void);
+void graph_memo_clear(struct graph_memo *m);
+void graph_memo_free(struct graph_memo *m);
+/** How many builds were restored and walked since the memo was made. */
+void graph_memo_stats(const struct graph_memo *m, size_t *hits, size_t *misses);
+/** A graph ready to build, as graph_init() made skel (which is not changed:
+ *  nodes are copied into a, the location tables are shared).  skel must have
+ *  been made without tags or call tree. */
+void graph_from_skeleton(struct graph *g, const struct graph *skel, struct arena *a, struct graph_memo *memo);
 
 static inline int64_t node_flat(const struct graph_node *n) { return n->flat_div ? div64(n->flat, n->flat_div) : n->flat; }
 static inline int64_t node_cum(const struct graph_node *n) { return n->cum_div ? div64(n->cum, n->cum_div) : n->cum; }
