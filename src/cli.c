@@ -347,7 +347,7 @@ int prof_cli_main(int argc, char **argv)
     struct arena scratch;
     arena_init(&scratch, 1 << 20);
     struct strbuf sb = STRBUF_INIT;
-    if (report_run(p, &cfg, cmdname, cmdarg, &sb, &scratch, &err)) {
+    if (report_run(p, &cfg, cmdname, cmdarg, &sb, &scratch, NULL, &err)) {
         fprintf(stderr, "prof: %s\n", err.msg);
         status = prof_err_status(&err);
     } else {

@@ -903,7 +903,7 @@ void fetch_save(const struct profile *p)
     struct strbuf data = STRBUF_INIT;
     struct prof_err err = {PROF_OK, ""};
     char *dir = NULL;
-    int rc = report_run(p, &cfg, "proto", NULL, &data, &scratch, &err);
+    int rc = report_run(p, &cfg, "proto", NULL, &data, &scratch, NULL, &err);
     if (rc == 0) {
         dir = tmp_dir();
         if (!dir) {

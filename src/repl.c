@@ -4,7 +4,9 @@
  * One session config (struct prof_config) holds the `name=value` settings;
  * every report command runs report_run() on a copy of it with the command's
  * own arguments applied, and hands the bytes to output_emit().  The profile is
- * never re-read.
+ * never re-read, and what consecutive reports share (the filtered view, the
+ * graph and its builds) is kept in a struct report_cache.  Reports run in the
+ * shell's process: Ctrl-C sets prof_interrupted, which their long loops watch.
  */
 #include "prof/repl.h"
 
@@ -22,7 +24,6 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -508,12 +509,11 @@ static int pprof_bool(const char *s, bool *out)
 /* ------------------------------------------------------------------------ */
 /* The session.                                                              */
 
-static volatile sig_atomic_t interrupted;
 
 static void on_sigint(int sig)
 {
     (void)sig;
-    interrupted = 1;
+    prof_interrupted = 1;
 }
 
 struct repl {
@@ -521,7 +521,7 @@ struct repl {
     struct prof_config cfg; /* the session's settings */
     struct arena scratch;
     bool tty; /* standard input is a terminal: prompt, editing, cancellable reports */
-    bool fork_reports;
+    struct report_cache *cache; /* owned: what reports on this profile share */
     bool color; /* errors in red */
     FILE *eout; /* where the prompt and the editor write */
 
@@ -854,115 +854,6 @@ static void help(struct repl *r, const char *topic)
 /* ------------------------------------------------------------------------ */
 /* Running a report.                                                         */
 
-static int write_all(int fd, const void *buf, size_t len)
-{
-    const char *b = buf;
-    while (len) {
-        ssize_t n = write(fd, b, len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        b += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
-/* What a report child sends ahead of the report's bytes. */
-struct child_head {
-    int32_t rc;
-    int32_t code;
-    char msg[sizeof(((struct prof_err *)0)->msg)];
-};
-
-/*
- * report_run() in a child process, so that Ctrl-C (which the terminal sends
- * to the child too) ends it at once while the shell lives on.  The child sends
- * a struct child_head and then the report through a pipe.  Returns 1 when
- * cancelled, 0 or -1 as report_run().
- */
-static int report_in_child(struct repl *r, const char *cmd, const char *arg, const struct prof_config *cfg,
-                           struct strbuf *out, struct prof_err *err)
-{
-    int fds[2];
-    if (pipe(fds) != 0)
-        return report_run(r->p, cfg, cmd, arg, out, &r->scratch, err);
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(fds[0]);
-        close(fds[1]);
-        return report_run(r->p, cfg, cmd, arg, out, &r->scratch, err);
-    }
-    if (pid == 0) {
-        signal(SIGINT, SIG_DFL);
-        signal(SIGPIPE, SIG_DFL);
-        close(fds[0]);
-        struct child_head h;
-        memset(&h, 0, sizeof(h));
-        struct prof_err e = {0};
-        struct strbuf sb = STRBUF_INIT;
-        h.rc = report_run(r->p, cfg, cmd, arg, &sb, &r->scratch, &e);
-        h.code = (int32_t)e.code;
-        memcpy(h.msg, e.msg, sizeof(h.msg));
-        fflush(NULL);
-        if (write_all(fds[1], &h, sizeof(h)) == 0 && h.rc == 0)
-            write_all(fds[1], sb.buf, sb.len);
-        _exit(0);
-    }
-    close(fds[1]);
-    struct child_head h;
-    size_t got = 0;
-    bool cancel = false;
-    char buf[65536];
-    for (;;) {
-        ssize_t n = read(fds[0], buf, sizeof(buf));
-        if (n < 0 && errno == EINTR) {
-            if (interrupted) {
-                cancel = true;
-                kill(pid, SIGKILL);
-                break;
-            }
-            continue;
-        }
-        if (n <= 0)
-            break;
-        size_t off = 0;
-        if (got < sizeof(h)) {
-            size_t k = (size_t)n < sizeof(h) - got ? (size_t)n : sizeof(h) - got;
-            memcpy((char *)&h + got, buf, k);
-            got += k;
-            off = k;
-        }
-        if ((size_t)n > off)
-            strbuf_add(out, buf + off, (size_t)n - off);
-    }
-    close(fds[0]);
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    if (cancel || interrupted || (got < sizeof(h) && WIFSIGNALED(status) && WTERMSIG(status) == SIGINT)) {
-        strbuf_reset(out);
-        return 1;
-    }
-    if (got < sizeof(h)) {
-        strbuf_reset(out);
-        if (WIFSIGNALED(status))
-            return prof_errf(err, PROF_EDATA, "%s: report failed: %s", cmd, strsignal(WTERMSIG(status)));
-        return prof_errf(err, PROF_EDATA, "%s: report failed", cmd);
-    }
-    if (h.rc != 0) {
-        strbuf_reset(out);
-        err->code = (enum prof_errcode)h.code;
-        memcpy(err->msg, h.msg, sizeof(err->msg));
-        err->msg[sizeof(err->msg) - 1] = 0;
-        return -1;
-    }
-    return 0;
-}
-
 /*
  * Deliver a report.  A text report for the terminal goes out in slices, so
  * that Ctrl-C stops a long one (a blocked write is not interrupted otherwise).
@@ -978,7 +869,7 @@ static int emit(struct repl *r, const struct prof_cmd *cmd, const struct prof_co
     int rc = 0;
     size_t off = 0;
     do {
-        if (interrupted) {
+        if (prof_interrupted) {
             rc = 1;
             break;
         }
@@ -989,7 +880,7 @@ static int emit(struct repl *r, const struct prof_cmd *cmd, const struct prof_co
         off += n;
     } while (rc == 0 && off < sb->len);
     strbuf_release(&part);
-    if (rc == 0 && interrupted)
+    if (rc == 0 && prof_interrupted)
         rc = 1;
     return rc;
 }
@@ -999,16 +890,13 @@ static void run_report(struct repl *r, const struct prof_cmd *cmd, const char *a
 {
     struct strbuf sb = STRBUF_INIT;
     struct prof_err err = {0};
-    interrupted = 0;
+    prof_interrupted = 0;
     int rc;
-    if (r->fork_reports)
-        rc = report_in_child(r, cmd->name, arg, cfg, &sb, &err);
-    else
-        rc = report_run(r->p, cfg, cmd->name, arg, &sb, &r->scratch, &err);
+    rc = report_run(r->p, cfg, cmd->name, arg, &sb, &r->scratch, r->cache, &err);
     arena_reset(&r->scratch);
     if (rc == 0)
         rc = emit(r, cmd, cfg, &sb, &err);
-    if (rc == 1 || (rc && interrupted)) {
+    if (rc == 1 || (rc && prof_interrupted)) {
         fflush(stdout);
         fputc('\n', stderr); /* after the terminal's ^C */
         shell_error(r, "interrupted");
@@ -1018,7 +906,7 @@ static void run_report(struct repl *r, const struct prof_cmd *cmd, const char *a
     strbuf_release(&sb);
     fflush(stdout);
     clearerr(stdout);
-    interrupted = 0;
+    prof_interrupted = 0;
 }
 
 static void cat_regex(struct strbuf *sb, const char *re)
@@ -1631,8 +1519,8 @@ static char *plain_read(struct repl *r)
         errno = 0;
         ssize_t n = getline(&line, &cap, stdin);
         if (n < 0) {
-            if (errno == EINTR && interrupted) {
-                interrupted = 0;
+            if (errno == EINTR && prof_interrupted) {
+                prof_interrupted = 0;
                 clearerr(stdin);
                 fputc('\n', r->eout);
                 continue;
@@ -1656,6 +1544,10 @@ static void session_init(struct repl *r, const struct profile *p, const struct p
     config_copy(&r->cfg, cfg);
     r->cfg.compact_labels = true;
     arena_init(&r->scratch, 1 << 20);
+    /* PROF_CACHE=0 runs every report from scratch (for tests that compare
+     * both ways); PROF_CACHE_STATS=1 prints the cache's use at exit. */
+    const char *c = getenv("PROF_CACHE");
+    r->cache = c && !strcmp(c, "0") ? NULL : report_cache_new();
 }
 
 static void session_release(struct repl *r)
@@ -1665,6 +1557,13 @@ static void session_release(struct repl *r)
     free(r->fnames);
     free(r->fraw);
     arena_release(&r->scratch);
+    const char *st = getenv("PROF_CACHE_STATS");
+    if (st && !strcmp(st, "1")) {
+        size_t hits, misses;
+        report_cache_stats(r->cache, &hits, &misses);
+        fprintf(stderr, "prof: cache: %zu graph builds restored, %zu walked\n", hits, misses);
+    }
+    report_cache_free(r->cache);
     config_release(&r->cfg);
 }
 
@@ -1673,7 +1572,6 @@ int repl_run(const struct profile *p, const struct prof_config *cfg)
     struct repl r;
     session_init(&r, p, cfg);
     r.tty = isatty(STDIN_FILENO);
-    r.fork_reports = r.tty;
     r.eout = isatty(STDOUT_FILENO) || !isatty(STDERR_FILENO) ? stdout : stderr;
     const char *nc = getenv("NO_COLOR");
     const char *term = getenv("TERM");
@@ -1681,7 +1579,8 @@ int repl_run(const struct profile *p, const struct prof_config *cfg)
 
     struct sigaction sa, old_int;
     if (r.tty) {
-        /* Ctrl-C interrupts the running report (see report_in_child), not prof. */
+        /* Ctrl-C interrupts the running report (its loops watch
+         * prof_interrupted), not prof. */
         memset(&sa, 0, sizeof(sa));
         sa.sa_handler = on_sigint;
         sigemptyset(&sa.sa_mask);

@@ -15,6 +15,7 @@
 
 #include "prof/commands.h"
 #include "prof/filter.h"
+#include "prof/options.h"
 #include "prof/regex.h"
 #include "prof/units.h"
 #include "prof/util.h"
@@ -198,9 +199,155 @@ void report_graph_labels(struct report *r, int64_t shown, int nodecount, int ori
     *n = l.n;
 }
 
+/* ---- the shell's cache ----
+ *
+ * A shell keeps the profile loaded; most commands in a row share their view
+ * (same filters, sample value, granularity) and often their graph.  The cache
+ * keeps the last view, the graph skeleton made from it (graph_init) and a memo
+ * of the graph's builds, each keyed by the settings it depends on, so that
+ * `top` after `top`, `top -cum`, `tree` or `peek` repeats no walk over the
+ * samples.  Warnings the view's filters print are kept and printed again, as
+ * pprof, which recomputes everything, prints them for every command. */
+struct report_cache {
+    bool view_ok;
+    struct strbuf view_key;
+    struct arena view_arena;
+    struct graph_input in;
+    int64_t total;
+    struct strbuf warnings;
+    bool graph_ok;
+    struct strbuf graph_key;
+    struct arena graph_arena;
+    struct graph skel;
+    struct graph_memo *memo;
+};
+
+struct report_cache *report_cache_new(void)
+{
+    struct report_cache *c = xcalloc(1, sizeof(*c));
+    strbuf_init(&c->view_key);
+    strbuf_init(&c->warnings);
+    strbuf_init(&c->graph_key);
+    arena_init(&c->view_arena, 0);
+    arena_init(&c->graph_arena, 0);
+    c->memo = graph_memo_new();
+    return c;
+}
+
+static void cache_drop_graph(struct report_cache *c)
+{
+    if (c->graph_ok)
+        graph_release(&c->skel);
+    c->graph_ok = false;
+    strbuf_reset(&c->graph_key);
+    graph_memo_clear(c->memo);
+    arena_reset(&c->graph_arena);
+}
+
+void report_cache_clear(struct report_cache *c)
+{
+    if (!c)
+        return;
+    cache_drop_graph(c);
+    c->view_ok = false;
+    strbuf_reset(&c->view_key);
+    strbuf_reset(&c->warnings);
+    arena_reset(&c->view_arena);
+}
+
+void report_cache_free(struct report_cache *c)
+{
+    if (!c)
+        return;
+    report_cache_clear(c);
+    graph_memo_free(c->memo);
+    arena_release(&c->view_arena);
+    arena_release(&c->graph_arena);
+    strbuf_release(&c->view_key);
+    strbuf_release(&c->warnings);
+    strbuf_release(&c->graph_key);
+    free(c);
+}
+
+void report_cache_stats(const struct report_cache *c, size_t *hits, size_t *misses)
+{
+    graph_memo_stats(c ? c->memo : NULL, hits, misses);
+}
+
+/* Settings that only change how a report is trimmed, sorted or printed, not
+ * its view or graph (the graph memo is keyed by the kept nodes themselves). */
+static bool presentation_only(const char *name)
+{
+    static const char *const names[] = {"output", "unit",  "compact_labels", "intel_syntax", "divide_by", "sort",
+                                        "flat",   "cum",   "nodecount",      "nodefraction", "edgefraction",
+                                        "trim",   "notrim"};
+    for (size_t i = 0; i < PROF_ARRAY_LEN(names); i++)
+        if (strcmp(name, names[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Every setting a view may depend on, as name=value lines. */
+static void view_key(struct strbuf *k, const struct prof_config *cfg, bool aggregate)
+{
+    strbuf_addf(k, "aggregate=%d\n", aggregate);
+    for (size_t i = 0; i < prof_nopts; i++) {
+        const struct prof_opt *o = &prof_opts[i];
+        if (presentation_only(o->name))
+            continue;
+        const void *f = (const char *)cfg + o->offset;
+        switch (o->type) {
+        case OPT_BOOL:
+            strbuf_addf(k, "%s=%d\n", o->name, *(const bool *)f);
+            break;
+        case OPT_INT:
+            strbuf_addf(k, "%s=%d\n", o->name, *(const int *)f);
+            break;
+        case OPT_FLOAT:
+            strbuf_addf(k, "%s=%.17g\n", o->name, *(const double *)f);
+            break;
+        case OPT_STRING:
+        case OPT_CHOICE: {
+            const char *v = *(char *const *)f;
+            strbuf_addf(k, "%s=%zu:%s\n", o->name, v ? strlen(v) : 0, v ? v : "");
+            break;
+        }
+        }
+    }
+}
+
+static void graph_key(struct strbuf *k, const struct graph_options *o)
+{
+    strbuf_addf(k, "%d %d %d %d %d %d %zu:%s %zu:%s", (int)o->gran, o->noinlines, o->showcolumns, o->obj_names,
+                o->orig_names, o->drop_negative, strlen(o->trim_path ? o->trim_path : ""),
+                o->trim_path ? o->trim_path : "", strlen(o->source_path ? o->source_path : ""),
+                o->source_path ? o->source_path : "");
+}
+
+/* A graph ready to build: from the cache's skeleton when the report's view is
+ * the cached one and the graph options match, else made now. */
+static void init_graph(struct report *r, struct graph *g)
+{
+    struct report_cache *c = r->cache;
+    if (!c || !c->view_ok || r->gopt.tags || r->gopt.call_tree) {
+        graph_init(g, r->a, &r->in, &r->gopt);
+        return;
+    }
+    struct strbuf key = STRBUF_INIT;
+    graph_key(&key, &r->gopt);
+    if (!c->graph_ok || strcmp(key.buf, c->graph_key.buf) != 0) {
+        cache_drop_graph(c);
+        graph_init(&c->skel, &c->graph_arena, &r->in, &r->gopt);
+        strbuf_swap(&c->graph_key, &key);
+        c->graph_ok = true;
+    }
+    strbuf_release(&key);
+    graph_from_skeleton(g, &c->skel, r->a, c->memo);
+}
+
 void report_graph(struct report *r, struct graph *g, struct trim_result *tr)
 {
-    graph_init(g, r->a, &r->in, &r->gopt);
+    init_graph(r, g);
     graph_trimmed(g, &r->in, &r->gopt, &r->topt, tr);
     graph_printable_names(g);
 }
@@ -359,8 +506,58 @@ static enum granularity parse_gran(const char *s)
     return GRAN_DEFAULT;
 }
 
+/* The view: identity, then drop_frames pruning and tagroot/tagleaf frames;
+ * the other filters run before the total only with -relative_percentages;
+ * equal stacks summed for the reports that ignore labels. */
+static int make_view(struct report *r, bool aggregate, struct prof_err *err)
+{
+    view_identity(r);
+    if (filter_prepare(r, err))
+        return -1;
+    if (r->cfg->relative_percentages && filter_apply(r, err))
+        return -1;
+    r->total = compute_total(&r->in);
+    if (!r->cfg->relative_percentages && filter_apply(r, err))
+        return -1;
+    if (aggregate)
+        aggregate_stacks(r);
+    return 0;
+}
+
+/* make_view() through the cache: the cached view when its settings match,
+ * else a new one made in the cache's arena (and kept unless it failed or was
+ * interrupted). */
+static int cached_view(struct report *r, struct report_cache *c, bool aggregate, struct prof_err *err)
+{
+    struct strbuf key = STRBUF_INIT;
+    view_key(&key, r->cfg, aggregate);
+    if (c->view_ok && strcmp(key.buf, c->view_key.buf) == 0) {
+        strbuf_release(&key);
+        r->in = c->in;
+        r->total = c->total;
+        fputs(c->warnings.buf, stderr);
+        return 0;
+    }
+    report_cache_clear(c);
+    struct arena *scratch = r->a;
+    r->a = &c->view_arena;
+    struct strbuf *old = prof_warn_capture(&c->warnings);
+    int rc = make_view(r, aggregate, err);
+    prof_warn_capture(old);
+    r->a = scratch;
+    fputs(c->warnings.buf, stderr);
+    if (rc == 0 && !prof_interrupted) {
+        c->in = r->in;
+        c->total = r->total;
+        strbuf_swap(&c->view_key, &key);
+        c->view_ok = true;
+    }
+    strbuf_release(&key);
+    return rc;
+}
+
 int report_run(const struct profile *p, const struct prof_config *cfg_in, const char *cmdname, const char *arg,
-               struct strbuf *out, struct arena *scratch, struct prof_err *err)
+               struct strbuf *out, struct arena *scratch, struct report_cache *cache, struct prof_err *err)
 {
     const struct prof_cmd *cmd = cmd_find(cmdname);
     if (!cmd)
@@ -413,6 +610,7 @@ int report_run(const struct profile *p, const struct prof_config *cfg_in, const 
     r.fmt = cmd->format;
     r.symbol = arg;
     r.a = scratch;
+    r.cache = cache;
     int rc = -1;
     struct strbuf body = STRBUF_INIT;
     r.out = &body;
@@ -446,21 +644,11 @@ int report_run(const struct profile *p, const struct prof_config *cfg_in, const 
     add_filter(&r, "tagshow", cfg.tagshow);
     add_filter(&r, "taghide", cfg.taghide);
 
-    view_identity(&r);
-    /* drop_frames pruning and tagroot/tagleaf frames come first; the other
-     * filters run before the total only with -relative_percentages. */
-    if (filter_prepare(&r, err))
+    bool aggregate = cmd->format == RPT_TEXT || cmd->format == RPT_TREE || cmd->format == RPT_LIST ||
+                     cmd->format == RPT_DIS || cmd->format == RPT_WEBLIST || cmd->format == RPT_CALLGRIND ||
+                     cmd->format == RPT_TOPPROTO;
+    if (cache ? cached_view(&r, cache, aggregate, err) : make_view(&r, aggregate, err))
         goto out;
-    if (cfg.relative_percentages && filter_apply(&r, err))
-        goto out;
-    r.total = compute_total(&r.in);
-    if (!cfg.relative_percentages && filter_apply(&r, err))
-        goto out;
-
-    if (cmd->format == RPT_TEXT || cmd->format == RPT_TREE || cmd->format == RPT_LIST ||
-        cmd->format == RPT_DIS || cmd->format == RPT_WEBLIST || cmd->format == RPT_CALLGRIND ||
-        cmd->format == RPT_TOPPROTO)
-        aggregate_stacks(&r);
 
     r.gopt.gran = parse_gran(cfg.granularity);
     r.gopt.noinlines = cfg.noinlines;
@@ -477,6 +665,11 @@ int report_run(const struct profile *p, const struct prof_config *cfg_in, const 
     r.topt.order = r.topt.visual ? ORDER_ENTROPY : strcmp(cfg.sort, "cum") == 0 ? ORDER_CUM : ORDER_FLAT;
 
     rc = rf->render(&r, err);
+    if (prof_interrupted) {
+        /* Loops stopped early: nothing of this report is kept or shown. */
+        rc = prof_errf(err, PROF_EDATA, "interrupted");
+        report_cache_clear(cache);
+    }
     if (rc == 0)
         strbuf_add(out, body.buf, body.len);
 out:

@@ -57,7 +57,8 @@ struct report {
     const char **filters;      /* arena: "focus=..." lines for the legend */
     size_t nfilters;
 
-    struct graph_input in;     /* the filtered view of the profile */
+    struct report_cache *cache; /* borrowed: the shell's cache, or NULL */
+    struct graph_input in;     /* the filtered view of the profile (the cache's when it has it: read only) */
     struct graph_options gopt;
     struct trim_options topt;
 };
@@ -67,7 +68,20 @@ struct report {
  * optional argument arg into out.  -1 + err on failure (nothing appended).
  */
 int report_run(const struct profile *p, const struct prof_config *cfg, const char *cmd, const char *arg,
-               struct strbuf *out, struct arena *scratch, struct prof_err *err);
+               struct strbuf *out, struct arena *scratch, struct report_cache *cache, struct prof_err *err);
+
+/**
+ * What the shell keeps between reports on one loaded profile: the last view,
+ * its graph skeleton and a memo of graph builds (report.c).  report_run()
+ * with a cache reuses what matches its settings; NULL runs without one.
+ * Clear it when the profile changes.
+ */
+struct report_cache;
+struct report_cache *report_cache_new(void);
+void report_cache_clear(struct report_cache *c);
+void report_cache_free(struct report_cache *c);
+/** Graph builds restored from the memo and walked, since the cache was made. */
+void report_cache_stats(const struct report_cache *c, size_t *hits, size_t *misses);
 
 /* ---- helpers shared by the renderers ---- */
 

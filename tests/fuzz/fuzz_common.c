@@ -23,7 +23,7 @@ void fuzz_reports(const struct profile *p)
     for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
         struct strbuf sb = STRBUF_INIT;
         struct prof_err err = {0};
-        if (report_run(p, &cfg, cmds[i], NULL, &sb, &scratch, &err))
+        if (report_run(p, &cfg, cmds[i], NULL, &sb, &scratch, NULL, &err))
             fuzz_check_err(&err, cmds[i]);
         strbuf_release(&sb);
         arena_reset(&scratch);
@@ -33,7 +33,7 @@ void fuzz_reports(const struct profile *p)
     config_set_str(&cfg.sort, "cum");
     struct strbuf sb = STRBUF_INIT;
     struct prof_err err = {0};
-    if (report_run(p, &cfg, "top", NULL, &sb, &scratch, &err))
+    if (report_run(p, &cfg, "top", NULL, &sb, &scratch, NULL, &err))
         fuzz_check_err(&err, "top -lines -cum");
     strbuf_release(&sb);
     arena_reset(&scratch);
@@ -45,7 +45,7 @@ void fuzz_reports(const struct profile *p)
     for (size_t i = 0; i < sizeof(mean_cmds) / sizeof(mean_cmds[0]); i++) {
         struct strbuf mb = STRBUF_INIT;
         struct prof_err merr = {0};
-        if (report_run(p, &cfg, mean_cmds[i], NULL, &mb, &scratch, &merr))
+        if (report_run(p, &cfg, mean_cmds[i], NULL, &mb, &scratch, NULL, &merr))
             fuzz_check_err(&merr, mean_cmds[i]);
         strbuf_release(&mb);
         arena_reset(&scratch);

@@ -79,7 +79,7 @@ static char *run_top(const struct profile *p, const char *const *opts, char *err
     struct strbuf out = STRBUF_INIT;
     struct prof_err err;
     char *res = NULL;
-    if (report_run(p, &cfg, "top", NULL, &out, &a, &err) == 0)
+    if (report_run(p, &cfg, "top", NULL, &out, &a, NULL, &err) == 0)
         res = strbuf_detach(&out, NULL);
     else
         snprintf(errmsg, errsz, "%s", err.msg);
