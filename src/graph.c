@@ -775,7 +775,7 @@ static void *walk_part_run(void *arg)
     struct walk_part *w = arg;
     const struct graph *g = w->g;
     for (size_t si = w->from; si < w->to; si++) {
-        if ((si & 1023) == 0 && prof_interrupted)
+        if (PROF_STOP(si))
             break;
         const struct view_sample *s = &w->samples[si];
         int64_t wt = s->value, dw = s->div;
@@ -895,7 +895,7 @@ static void walk(struct graph *g, const struct graph_input *in, const bool *kept
     if (tags == TAGS_NONE)
         return;
     /* Tags: the same first visits (per sample, per node) as the values. */
-    for (size_t si = 0; si < in->nsamples && !((si & 1023) == 0 && prof_interrupted); si++) {
+    for (size_t si = 0; si < in->nsamples && !PROF_STOP(si); si++) {
         const struct view_sample *s = &in->samples[si];
         int64_t w = s->value, dw = s->div;
         if ((w == 0 && dw == 0) || !(td->labelset[si] || td->num_count[si]))
@@ -1190,7 +1190,7 @@ void graph_build_tree(struct graph *g, const struct graph_input *in, bool drop_n
     } else {
         cap = g->capnodes;
     }
-    for (size_t si = 0; si < in->nsamples && !((si & 1023) == 0 && prof_interrupted); si++) {
+    for (size_t si = 0; si < in->nsamples && !PROF_STOP(si); si++) {
         const struct view_sample *s = &in->samples[si];
         int64_t w = s->value, dw = s->div;
         if (w == 0 && dw == 0)

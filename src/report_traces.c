@@ -297,7 +297,7 @@ int report_traces(struct report *r, struct prof_err *err)
     struct frame_names fnm;
     frame_names_init(&fnm, r);
 
-    for (size_t si = 0; si < r->in.nsamples; si++) {
+    for (size_t si = 0; si < r->in.nsamples && !PROF_STOP(si); si++) {
         const struct view_sample *vs = &r->in.samples[si];
         if (sample_empty(r, vs))
             continue;
@@ -540,7 +540,7 @@ int report_tags(struct report *r, struct prof_err *err)
         return 0;
     struct tag_entry *e = arena_alloc(r->a, n * sizeof(*e));
     size_t ne = 0;
-    for (size_t si = 0; si < r->in.nsamples; si++) {
+    for (size_t si = 0; si < r->in.nsamples && !PROF_STOP(si); si++) {
         const struct view_sample *vs = &r->in.samples[si];
         if (sample_empty(r, vs))
             continue;
@@ -875,7 +875,7 @@ int report_raw(struct report *r, struct prof_err *err)
         if (p->locations[i].id > max_id)
             max_id = p->locations[i].id;
 
-    for (size_t si = 0; si < r->in.nsamples; si++) {
+    for (size_t si = 0; si < r->in.nsamples && !PROF_STOP(si); si++) {
         const struct view_sample *vs = &r->in.samples[si];
         const struct prof_sample *s = vs->src;
         /* pprof's driver always runs FilterSamplesByName, which drops a sample
@@ -904,7 +904,7 @@ int report_raw(struct report *r, struct prof_err *err)
 
     strbuf_adds(o, "Locations\n");
     bool inlines = !r->gopt.noinlines;
-    for (size_t li = 0; li < r->in.nlocs; li++) {
+    for (size_t li = 0; li < r->in.nlocs && !PROF_STOP(li); li++) {
         const struct view_loc *vl = &r->in.locs[li];
         struct strbuf head = STRBUF_INIT;
         char idbuf[32];

@@ -34,6 +34,8 @@ int prof_err_status(const struct prof_err *err);
  * report_run() then fails with "interrupted" and keeps nothing it computed.
  */
 extern volatile sig_atomic_t prof_interrupted;
+/** In a long loop over i: whether to stop (checked every 1024 steps). */
+#define PROF_STOP(i) (((i) & 1023) == 0 && prof_interrupted)
 
 struct strbuf;
 /**

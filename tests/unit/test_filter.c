@@ -99,6 +99,52 @@ static void check_top(const struct profile *p, const char *const *opts, const ch
     free(got);
 }
 
+/* The shell's cache: the same reports with and without it; an interrupted
+ * report fails, keeps nothing, and the next one is whole; warnings can be
+ * captured. */
+static void check_cache(const struct profile *p)
+{
+    static const char *const none[] = {NULL};
+    char msg[512] = "";
+    char *want = run_top(p, none, msg, sizeof(msg));
+    CHECK(want != NULL);
+    struct report_cache *c = report_cache_new();
+    struct prof_config cfg;
+    config_init(&cfg);
+    struct arena a;
+    arena_init(&a, 1 << 16);
+    struct prof_err err;
+    for (int round = 0; round < 3; round++) {
+        struct strbuf out = STRBUF_INIT;
+        prof_interrupted = round == 1;
+        int rc = report_run(p, &cfg, "top", NULL, &out, &a, c, &err);
+        if (round == 1) {
+            CHECK(rc == -1 && out.len == 0);
+            STR_EQ(err.msg, "interrupted");
+        } else {
+            CHECK(rc == 0);
+            STR_EQ(out.buf, want ? want : "");
+        }
+        prof_interrupted = 0;
+        strbuf_release(&out);
+        arena_reset(&a);
+    }
+    size_t hits, misses;
+    report_cache_stats(c, &hits, &misses);
+    CHECK(misses >= 1); /* the interrupted report walked, and kept nothing */
+    report_cache_free(c);
+    arena_release(&a);
+    config_release(&cfg);
+    free(want);
+
+    struct strbuf w = STRBUF_INIT;
+    struct strbuf *old = prof_warn_capture(&w);
+    prof_warnf("%s expression matched no samples", "Focus");
+    CHECK(prof_warn_capture(old) == &w);
+    STR_EQ(w.buf, "Focus expression matched no samples\n");
+    strbuf_release(&w);
+}
+
 void test_filter(void)
 {
     STR_EQ(simp("main.f"), "main.f");
@@ -198,5 +244,6 @@ void test_filter(void)
     CHECK(strncmp(msg, "parsing hide regexp: ", 21) == 0);
     free(got);
 
+    check_cache(p);
     profile_free(&p);
 }
