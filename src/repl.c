@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <locale.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -522,6 +523,9 @@ struct repl {
     struct arena scratch;
     bool tty; /* standard input is a terminal: prompt, editing, cancellable reports */
     struct report_cache *cache; /* owned: what reports on this profile share */
+    bool warming;               /* warm is running (see warm_start) */
+    pthread_t warm;
+    struct arena warm_scratch;
     bool color; /* errors in red */
     FILE *eout; /* where the prompt and the editor write */
 
@@ -885,6 +889,44 @@ static int emit(struct repl *r, const struct prof_cmd *cmd, const struct prof_co
     return rc;
 }
 
+/*
+ * While the greeting is read and the first line typed, a second thread runs
+ * the session's default report (`top`) into the cache, so that the first
+ * `top`, `tree`, `peek` or `list` finds its view, graph and builds made.  The
+ * shell waits for it before it runs any line: the cache and the session
+ * settings are only ever used by one thread at a time.
+ */
+static void *warm_run(void *arg)
+{
+    struct repl *r = arg;
+    struct strbuf sb = STRBUF_INIT;
+    struct prof_err err;
+    report_cache_quiet(r->cache, true);
+    (void)report_run(r->p, &r->cfg, "top", NULL, &sb, &r->warm_scratch, r->cache, &err);
+    report_cache_quiet(r->cache, false);
+    strbuf_release(&sb);
+    arena_release(&r->warm_scratch);
+    return NULL;
+}
+
+static void warm_start(struct repl *r)
+{
+    if (!r->cache)
+        return;
+    arena_init(&r->warm_scratch, 1 << 20);
+    r->warming = pthread_create(&r->warm, NULL, warm_run, r) == 0;
+    if (!r->warming)
+        arena_release(&r->warm_scratch);
+}
+
+static void warm_wait(struct repl *r)
+{
+    if (r->warming) {
+        pthread_join(r->warm, NULL);
+        r->warming = false;
+    }
+}
+
 static void run_report(struct repl *r, const struct prof_cmd *cmd, const char *arg,
                        const struct prof_config *cfg)
 {
@@ -1066,6 +1108,7 @@ static bool process_one(struct repl *r, const char *line)
 /* A line as typed: shortcuts expand to several lines.  False to leave. */
 static bool process_line(struct repl *r, const char *input)
 {
+    warm_wait(r);
     char *line = trim_dup(input, strlen(input));
     bool go_on = true;
     if (!strcmp(line, ":")) {
@@ -1520,6 +1563,7 @@ static char *plain_read(struct repl *r)
         ssize_t n = getline(&line, &cap, stdin);
         if (n < 0) {
             if (errno == EINTR && prof_interrupted) {
+                warm_wait(r); /* it saw the flag too, and kept nothing */
                 prof_interrupted = 0;
                 clearerr(stdin);
                 fputc('\n', r->eout);
@@ -1552,6 +1596,7 @@ static void session_init(struct repl *r, const struct profile *p, const struct p
 
 static void session_release(struct repl *r)
 {
+    warm_wait(r);
     for (size_t i = 0; i < r->nfnames; i++)
         free(r->fnames[i]);
     free(r->fnames);
@@ -1588,6 +1633,8 @@ int repl_run(const struct profile *p, const struct prof_config *cfg)
     }
 
     greet(&r);
+    if (r.tty)
+        warm_start(&r);
 #if HAVE_LIBEDIT
     if (r.tty)
         editor_start(&r);

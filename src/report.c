@@ -220,7 +220,14 @@ struct report_cache {
     struct arena graph_arena;
     struct graph skel;
     struct graph_memo *memo;
+    bool quiet; /* print no warnings (a report run ahead of time) */
 };
+
+void report_cache_quiet(struct report_cache *c, bool quiet)
+{
+    if (c)
+        c->quiet = quiet;
+}
 
 struct report_cache *report_cache_new(void)
 {
@@ -535,7 +542,8 @@ static int cached_view(struct report *r, struct report_cache *c, bool aggregate,
         strbuf_release(&key);
         r->in = c->in;
         r->total = c->total;
-        fputs(c->warnings.buf, stderr);
+        if (!c->quiet)
+            fputs(c->warnings.buf, stderr);
         return 0;
     }
     report_cache_clear(c);
@@ -545,7 +553,8 @@ static int cached_view(struct report *r, struct report_cache *c, bool aggregate,
     int rc = make_view(r, aggregate, err);
     prof_warn_capture(old);
     r->a = scratch;
-    fputs(c->warnings.buf, stderr);
+    if (!c->quiet)
+        fputs(c->warnings.buf, stderr);
     if (rc == 0 && !prof_interrupted) {
         c->in = r->in;
         c->total = r->total;

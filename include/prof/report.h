@@ -80,6 +80,9 @@ struct report_cache;
 struct report_cache *report_cache_new(void);
 void report_cache_clear(struct report_cache *c);
 void report_cache_free(struct report_cache *c);
+/** With quiet, reports through c print no warnings (they are kept and
+ *  printed by the next report that uses the same view). */
+void report_cache_quiet(struct report_cache *c, bool quiet);
 /** Graph builds restored from the memo and walked, since the cache was made. */
 void report_cache_stats(const struct report_cache *c, size_t *hits, size_t *misses);
 
