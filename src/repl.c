@@ -889,6 +889,13 @@ static int emit(struct repl *r, const struct prof_cmd *cmd, const struct prof_co
     return rc;
 }
 
+/* The shell's own defaults for a command (pprof's interactive ones). */
+static void shell_defaults(const char *cmd, struct prof_config *c)
+{
+    if (c->nodecount == -1 && (!strcmp(cmd, "text") || !strcmp(cmd, "top")))
+        c->nodecount = 10;
+}
+
 /*
  * While the greeting is read and the first line typed, a second thread runs
  * the session's default report (`top`) into the cache, so that the first
@@ -901,9 +908,13 @@ static void *warm_run(void *arg)
     struct repl *r = arg;
     struct strbuf sb = STRBUF_INIT;
     struct prof_err err;
+    struct prof_config c;
+    config_copy(&c, &r->cfg);
+    shell_defaults("top", &c);
     report_cache_quiet(r->cache, true);
-    (void)report_run(r->p, &r->cfg, "top", NULL, &sb, &r->warm_scratch, r->cache, &err);
+    (void)report_run(r->p, &c, "top", NULL, &sb, &r->warm_scratch, r->cache, &err);
     report_cache_quiet(r->cache, false);
+    config_release(&c);
     strbuf_release(&sb);
     arena_release(&r->warm_scratch);
     return NULL;
@@ -1037,8 +1048,7 @@ static void run_command(struct repl *r, struct words *tok)
         config_set_str(tags ? &c.tagfocus : &c.focus, focus.buf);
     if (ignore.len)
         config_set_str(tags ? &c.tagignore : &c.ignore, ignore.buf);
-    if (c.nodecount == -1 && (!strcmp(cmd->name, "text") || !strcmp(cmd->name, "top")))
-        c.nodecount = 10;
+    shell_defaults(cmd->name, &c);
     run_report(r, cmd, arg, &c);
 done:
     strbuf_release(&focus);
