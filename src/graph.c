@@ -754,6 +754,7 @@ struct walk_part {
     size_t from, to;
     const bool *kept;
     bool want_edges;          /* false: node values only */
+    const bool *edge_nodes;   /* NULL, or only edges from or to these nodes */
     struct part_node *nodes; /* owned, one per graph node */
     struct graph_edge *edges; /* owned */
     size_t nedges, capedges;
@@ -799,7 +800,8 @@ static void *walk_part_run(void *arg)
                     n->cum += wt;
                     n->cum_div += dw;
                 }
-                if (w->want_edges && parent != PROF_NONE && parent != ni) {
+                if (w->want_edges && parent != PROF_NONE && parent != ni &&
+                    (!w->edge_nodes || w->edge_nodes[parent] || w->edge_nodes[ni])) {
                     uint32_t ei = part_edge(w, parent, ni); /* may move w->edges */
                     struct graph_edge *e = &w->edges[ei];
                     if (e->stamp != stamp) {
@@ -840,6 +842,7 @@ static void walk_values(struct graph *g, const struct graph_input *in, const boo
         w->to = in->nsamples * (size_t)(p + 1) / (size_t)nparts;
         w->kept = kept;
         w->want_edges = edges;
+        w->edge_nodes = g->edge_nodes;
         w->nodes = xcalloc(g->nnodes + 1, sizeof(*w->nodes));
         u64map_init(&w->map, 1024);
     }
@@ -941,6 +944,7 @@ static void walk(struct graph *g, const struct graph_input *in, const bool *kept
 
 struct memo_entry {
     bool *kept;           /* owned copy of ninfo + 1 flags, or NULL for all */
+    bool *edge_nodes;     /* owned copy of graph.edge_nodes, or NULL */
     bool drop_negative, edges;
     int64_t *values;      /* owned: flat, flat_div, cum, cum_div per node */
     struct graph_edge *edges_v; /* owned */
@@ -963,6 +967,7 @@ struct graph_memo *graph_memo_new(void) { return xcalloc(1, sizeof(struct graph_
 static void memo_entry_free(struct memo_entry *m)
 {
     free(m->kept);
+    free(m->edge_nodes);
     free(m->values);
     free(m->edges_v);
     free(m->order);
@@ -993,7 +998,10 @@ void graph_memo_stats(const struct graph_memo *m, size_t *hits, size_t *misses)
 static bool memo_match(const struct memo_entry *m, const struct graph *g, const bool *kept, bool drop_negative,
                        bool edges)
 {
-    if (m->drop_negative != drop_negative || m->edges != edges || !m->kept != !kept)
+    if (m->drop_negative != drop_negative || m->edges != edges || !m->kept != !kept ||
+        !m->edge_nodes != !g->edge_nodes)
+        return false;
+    if (g->edge_nodes && memcmp(m->edge_nodes, g->edge_nodes, g->ninfo + 1) != 0)
         return false;
     return !kept || memcmp(m->kept, kept, g->ninfo + 1) == 0;
 }
@@ -1034,7 +1042,7 @@ static void memo_store(struct graph *g, const bool *kept, bool drop_negative, bo
 {
     struct graph_memo *mm = g->memo;
     size_t bytes = g->nnodes * 4 * sizeof(int64_t) + g->nedges * sizeof(struct graph_edge) +
-                   g->norder * sizeof(uint32_t) + (kept ? g->ninfo + 1 : 0);
+                   g->norder * sizeof(uint32_t) + (kept ? g->ninfo + 1 : 0) + (g->edge_nodes ? g->ninfo + 1 : 0);
     if (bytes > MEMO_BYTES)
         return;
     /* Make room: drop the least recently used entries. */
@@ -1057,6 +1065,11 @@ static void memo_store(struct graph *g, const bool *kept, bool drop_negative, bo
     if (kept) {
         m->kept = xmalloc(g->ninfo + 1);
         memcpy(m->kept, kept, g->ninfo + 1);
+    }
+    m->edge_nodes = NULL;
+    if (g->edge_nodes) {
+        m->edge_nodes = xmalloc(g->ninfo + 1);
+        memcpy(m->edge_nodes, g->edge_nodes, g->ninfo + 1);
     }
     m->drop_negative = drop_negative;
     m->edges = edges;
@@ -1885,6 +1898,7 @@ void graph_trimmed(struct graph *g, const struct graph_input *in, const struct g
 {
     memset(res, 0, sizeof(*res));
     bool tree = o->call_tree;
+    g->edge_nodes = tree ? NULL : t->edge_nodes;
     /* Graph mode computes tags only where they are used: for the nodes that
      * may be selected (visual mode) and for the final graph. */
     const bool *kept_now = NULL;

@@ -208,7 +208,8 @@ void report_graph_labels(struct report *r, int64_t shown, int nodecount, int ori
  * `top` after `top`, `top -cum`, `tree` or `peek` repeats no walk over the
  * samples.  Warnings the view's filters print are kept and printed again, as
  * pprof, which recomputes everything, prints them for every command. */
-struct report_cache {
+/* One view with its graph skeleton and memo of builds. */
+struct cache_slot {
     bool view_ok;
     struct strbuf view_key;
     struct arena view_arena;
@@ -220,6 +221,17 @@ struct report_cache {
     struct arena graph_arena;
     struct graph skel;
     struct graph_memo *memo;
+    uint64_t used; /* tick of the last use */
+};
+
+/* Two views: a filtered one and the one before it (`focus=x`, `top`, `:`,
+ * `top` computes the second view once). */
+#define CACHE_SLOTS 2
+
+struct report_cache {
+    struct cache_slot slot[CACHE_SLOTS];
+    struct cache_slot *cur; /* the running report's view, when cached */
+    uint64_t tick;
     bool quiet; /* print no warnings (a report run ahead of time) */
 };
 
@@ -232,34 +244,44 @@ void report_cache_quiet(struct report_cache *c, bool quiet)
 struct report_cache *report_cache_new(void)
 {
     struct report_cache *c = xcalloc(1, sizeof(*c));
-    strbuf_init(&c->view_key);
-    strbuf_init(&c->warnings);
-    strbuf_init(&c->graph_key);
-    arena_init(&c->view_arena, 0);
-    arena_init(&c->graph_arena, 0);
-    c->memo = graph_memo_new();
+    for (int i = 0; i < CACHE_SLOTS; i++) {
+        struct cache_slot *sl = &c->slot[i];
+        strbuf_init(&sl->view_key);
+        strbuf_init(&sl->warnings);
+        strbuf_init(&sl->graph_key);
+        arena_init(&sl->view_arena, 0);
+        arena_init(&sl->graph_arena, 0);
+        sl->memo = graph_memo_new();
+    }
     return c;
 }
 
-static void cache_drop_graph(struct report_cache *c)
+static void slot_drop_graph(struct cache_slot *sl)
 {
-    if (c->graph_ok)
-        graph_release(&c->skel);
-    c->graph_ok = false;
-    strbuf_reset(&c->graph_key);
-    graph_memo_clear(c->memo);
-    arena_reset(&c->graph_arena);
+    if (sl->graph_ok)
+        graph_release(&sl->skel);
+    sl->graph_ok = false;
+    strbuf_reset(&sl->graph_key);
+    graph_memo_clear(sl->memo);
+    arena_reset(&sl->graph_arena);
+}
+
+static void slot_clear(struct cache_slot *sl)
+{
+    slot_drop_graph(sl);
+    sl->view_ok = false;
+    strbuf_reset(&sl->view_key);
+    strbuf_reset(&sl->warnings);
+    arena_reset(&sl->view_arena);
 }
 
 void report_cache_clear(struct report_cache *c)
 {
     if (!c)
         return;
-    cache_drop_graph(c);
-    c->view_ok = false;
-    strbuf_reset(&c->view_key);
-    strbuf_reset(&c->warnings);
-    arena_reset(&c->view_arena);
+    for (int i = 0; i < CACHE_SLOTS; i++)
+        slot_clear(&c->slot[i]);
+    c->cur = NULL;
 }
 
 void report_cache_free(struct report_cache *c)
@@ -267,18 +289,27 @@ void report_cache_free(struct report_cache *c)
     if (!c)
         return;
     report_cache_clear(c);
-    graph_memo_free(c->memo);
-    arena_release(&c->view_arena);
-    arena_release(&c->graph_arena);
-    strbuf_release(&c->view_key);
-    strbuf_release(&c->warnings);
-    strbuf_release(&c->graph_key);
+    for (int i = 0; i < CACHE_SLOTS; i++) {
+        struct cache_slot *sl = &c->slot[i];
+        graph_memo_free(sl->memo);
+        arena_release(&sl->view_arena);
+        arena_release(&sl->graph_arena);
+        strbuf_release(&sl->view_key);
+        strbuf_release(&sl->warnings);
+        strbuf_release(&sl->graph_key);
+    }
     free(c);
 }
 
 void report_cache_stats(const struct report_cache *c, size_t *hits, size_t *misses)
 {
-    graph_memo_stats(c ? c->memo : NULL, hits, misses);
+    *hits = *misses = 0;
+    for (int i = 0; c && i < CACHE_SLOTS; i++) {
+        size_t h, m;
+        graph_memo_stats(c->slot[i].memo, &h, &m);
+        *hits += h;
+        *misses += m;
+    }
 }
 
 /* Settings that only change how a report is trimmed, sorted or printed, not
@@ -335,27 +366,44 @@ static void graph_key(struct strbuf *k, const struct graph_options *o)
  * the cached one and the graph options match, else made now. */
 static void init_graph(struct report *r, struct graph *g)
 {
-    struct report_cache *c = r->cache;
-    if (!c || !c->view_ok || r->gopt.tags || r->gopt.call_tree) {
+    struct cache_slot *sl = r->cache ? r->cache->cur : NULL;
+    if (!sl || r->gopt.tags || r->gopt.call_tree) {
         graph_init(g, r->a, &r->in, &r->gopt);
         return;
     }
     struct strbuf key = STRBUF_INIT;
     graph_key(&key, &r->gopt);
-    if (!c->graph_ok || strcmp(key.buf, c->graph_key.buf) != 0) {
-        cache_drop_graph(c);
-        graph_init(&c->skel, &c->graph_arena, &r->in, &r->gopt);
-        strbuf_swap(&c->graph_key, &key);
-        c->graph_ok = true;
+    if (!sl->graph_ok || strcmp(key.buf, sl->graph_key.buf) != 0) {
+        slot_drop_graph(sl);
+        graph_init(&sl->skel, &sl->graph_arena, &r->in, &r->gopt);
+        strbuf_swap(&sl->graph_key, &key);
+        sl->graph_ok = true;
     }
     strbuf_release(&key);
-    graph_from_skeleton(g, &c->skel, r->a, c->memo);
+    graph_from_skeleton(g, &sl->skel, r->a, sl->memo);
+}
+
+/* peek prints the edges of the nodes its regexp matches, and no others. */
+static const bool *peek_edge_nodes(struct report *r, struct graph *g)
+{
+    if (r->fmt != RPT_TREE || !r->symbol_re || r->gopt.call_tree)
+        return NULL;
+    bool *m = arena_calloc(r->a, g->ninfo + 1, sizeof(bool));
+    for (size_t i = 0; i < g->ninfo; i++) {
+        struct graph_node *n = &g->nodes[i];
+        if (!n->pname)
+            n->pname = node_printable_name(g->arena, &n->info);
+        m[i] = regex_match(r->symbol_re, n->pname, strlen(n->pname));
+    }
+    return m;
 }
 
 void report_graph(struct report *r, struct graph *g, struct trim_result *tr)
 {
     init_graph(r, g);
-    graph_trimmed(g, &r->in, &r->gopt, &r->topt, tr);
+    struct trim_options t = r->topt;
+    t.edge_nodes = peek_edge_nodes(r, g);
+    graph_trimmed(g, &r->in, &r->gopt, &t, tr);
     graph_printable_names(g);
 }
 
@@ -538,28 +586,39 @@ static int cached_view(struct report *r, struct report_cache *c, bool aggregate,
 {
     struct strbuf key = STRBUF_INIT;
     view_key(&key, r->cfg, aggregate);
-    if (c->view_ok && strcmp(key.buf, c->view_key.buf) == 0) {
-        strbuf_release(&key);
-        r->in = c->in;
-        r->total = c->total;
-        if (!c->quiet)
-            fputs(c->warnings.buf, stderr);
-        return 0;
+    c->cur = NULL;
+    struct cache_slot *sl = &c->slot[0];
+    for (int i = 0; i < CACHE_SLOTS; i++) {
+        struct cache_slot *s = &c->slot[i];
+        if (s->view_ok && strcmp(key.buf, s->view_key.buf) == 0) {
+            strbuf_release(&key);
+            s->used = ++c->tick;
+            c->cur = s;
+            r->in = s->in;
+            r->total = s->total;
+            if (!c->quiet)
+                fputs(s->warnings.buf, stderr);
+            return 0;
+        }
+        if (!s->view_ok ? sl->view_ok : sl->view_ok && s->used < sl->used)
+            sl = s; /* an empty slot, else the least recently used */
     }
-    report_cache_clear(c);
+    slot_clear(sl);
     struct arena *scratch = r->a;
-    r->a = &c->view_arena;
-    struct strbuf *old = prof_warn_capture(&c->warnings);
+    r->a = &sl->view_arena;
+    struct strbuf *old = prof_warn_capture(&sl->warnings);
     int rc = make_view(r, aggregate, err);
     prof_warn_capture(old);
     r->a = scratch;
     if (!c->quiet)
-        fputs(c->warnings.buf, stderr);
+        fputs(sl->warnings.buf, stderr);
     if (rc == 0 && !prof_interrupted) {
-        c->in = r->in;
-        c->total = r->total;
-        strbuf_swap(&c->view_key, &key);
-        c->view_ok = true;
+        sl->in = r->in;
+        sl->total = r->total;
+        strbuf_swap(&sl->view_key, &key);
+        sl->view_ok = true;
+        sl->used = ++c->tick;
+        c->cur = sl;
     }
     strbuf_release(&key);
     return rc;

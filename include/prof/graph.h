@@ -155,6 +155,7 @@ struct graph {
     struct u64map tag_map;      /* (node << 32 | key) -> tag index */
     struct graph_tagdata *td;   /* arena: per-sample tag keys, NULL without opt.tags */
     struct graph_memo *memo;    /* borrowed: the shell's memo of builds, or NULL */
+    const bool *edge_nodes;     /* borrowed: builds keep only edges from or to these nodes (NULL: all) */
 };
 
 /** Prepare the node map for input at the options' granularity (no samples yet). */
@@ -200,6 +201,10 @@ struct trim_options {
     double nodefraction;
     double edgefraction;
     bool visual;         /* dot: nodelets count toward nodecount, redundant edges removed */
+    /* NULL, or the only nodes whose edges the report reads (peek: the nodes it
+     * prints): other edges are not made, which saves most of a big graph's
+     * edge work.  A bool per node (ninfo + 1). */
+    const bool *edge_nodes;
     enum node_order order;
 };
 struct trim_result {
