@@ -248,9 +248,16 @@ static size_t collapse_tags(struct arena *a, struct dtag *ts, size_t n, size_t c
     return count;
 }
 
-static void numeric_nodelets(struct report *r, struct dtag *nts, size_t n, bool flat, const char *source)
+/* Work arrays for add_nodelets, each as long as the most tags a node has:
+ * allocated once per graph, not once per node (a node can have a tag per
+ * distinct label set of the profile). */
+struct nodelet_work {
+    struct dtag *sorted, *nums, *collapsed;
+};
+
+static void numeric_nodelets(struct report *r, struct dtag *nts, size_t n, bool flat, const char *source,
+                             struct dtag *c)
 {
-    struct dtag *c = arena_alloc(r->a, (n + 1) * sizeof(*c));
     size_t nc = collapse_tags(r->a, nts, n, MAX_NODELETS, flat, c);
     for (size_t j = 0; j < nc; j++) {
         const struct dtag *t = &c[j];
@@ -283,11 +290,12 @@ static void to_dtag(struct dtag *d, const struct graph_tag *t)
 }
 
 /* addNodelets: the node's label tags (top 4) and their numeric tags. */
-static bool add_nodelets(struct report *r, struct graph *g, const struct graph_node *n, size_t id)
+static bool add_nodelets(struct report *r, struct graph *g, const struct graph_node *n, size_t id,
+                         const struct nodelet_work *work)
 {
     size_t before = r->out->len;
     bool flat = n->nout > 0;
-    struct dtag *sorted = arena_alloc(r->a, (n->ntags + 1) * sizeof(*sorted));
+    struct dtag *sorted = work->sorted;
     size_t nts = 0;
     for (uint32_t k = 0; k < n->ntags; k++) {
         const struct graph_tag *t = &g->tags[n->tags[k]];
@@ -297,7 +305,7 @@ static bool add_nodelets(struct report *r, struct graph *g, const struct graph_n
     sort_tags(sorted, nts, flat);
     if (nts > MAX_NODELETS)
         nts = MAX_NODELETS;
-    struct dtag *nums = arena_alloc(r->a, (n->ntags + 1) * sizeof(*nums));
+    struct dtag *nums = work->nums;
     for (size_t i = 0; i < nts; i++) {
         const struct dtag *t = &sorted[i];
         int64_t w = flat ? dflat(t) : dcum(t);
@@ -315,7 +323,7 @@ static bool add_nodelets(struct report *r, struct graph *g, const struct graph_n
                 to_dtag(&nums[total++], gt);
         }
         if (total)
-            numeric_nodelets(r, nums, total, flat, arena_printf(r->a, "N%zu_%zu", id, i));
+            numeric_nodelets(r, nums, total, flat, arena_printf(r->a, "N%zu_%zu", id, i), work->collapsed);
     }
     size_t total = 0;
     for (uint32_t k = 0; k < n->ntags; k++) {
@@ -324,7 +332,7 @@ static bool add_nodelets(struct report *r, struct graph *g, const struct graph_n
             to_dtag(&nums[total++], gt);
     }
     if (total)
-        numeric_nodelets(r, nums, total, flat, arena_printf(r->a, "N%zu", id));
+        numeric_nodelets(r, nums, total, flat, arena_printf(r->a, "N%zu", id), work->collapsed);
     return r->out->len != before;
 }
 
@@ -392,6 +400,15 @@ int report_dot(struct report *r, struct prof_err *err)
     nedges = 0;
     struct strbuf label = STRBUF_INIT;
     char pct[64];
+    size_t maxtags = 0;
+    for (size_t i = 0; i < g.norder; i++)
+        if (g.nodes[g.order[i]].ntags > maxtags)
+            maxtags = g.nodes[g.order[i]].ntags;
+    struct nodelet_work work = {
+        arena_alloc(r->a, (maxtags + 1) * sizeof(struct dtag)),
+        arena_alloc(r->a, (maxtags + 1) * sizeof(struct dtag)),
+        arena_alloc(r->a, (maxtags + 1) * sizeof(struct dtag)),
+    };
     for (size_t i = 0; i < g.norder; i++) {
         uint32_t ni = g.order[i];
         const struct graph_node *n = &g.nodes[ni];
@@ -420,7 +437,7 @@ int report_dot(struct report *r, struct prof_err *err)
                        "fillcolor=\"%s\"]\n",
                     i + 1, label.buf, i + 1, font, escaped(r->a, node_pname(&g, ni)), cum_value,
                     dot_color(r->a, score, false), dot_color(r->a, score, true));
-        nodelets[ni] = add_nodelets(r, &g, n, i + 1);
+        nodelets[ni] = add_nodelets(r, &g, n, i + 1, &work);
         for (uint32_t k = 0; k < n->nout; k++)
             edges[nedges++] = n->out[k];
     }
