@@ -827,7 +827,7 @@ static void *walk_part_run(void *arg)
 }
 
 /* Samples below which one thread does the whole walk (a thread costs more). */
-#define WALK_SPLIT_MIN 64
+#define WALK_SPLIT_MIN 2048
 
 static void walk_values(struct graph *g, const struct graph_input *in, const bool *kept, bool edges)
 {
