@@ -410,8 +410,13 @@ void report_graph(struct report *r, struct graph *g, struct trim_result *tr)
 /* ---- the view ---- */
 
 /* The identity view: every sample, every location as in the profile.
- * Filters (filter.c) rewrite it. */
-static void view_identity(struct report *r)
+ * Filters (filter.c) rewrite it.  With premerge, samples that
+ * aggregate_stacks() would sum anyway are summed here already, one entry per
+ * stack, so that the filters and the aggregation see a few hundred thousand
+ * entries instead of millions of samples: only for reports that ignore labels
+ * and when no filter reads them (pprof::base samples stay apart, for the
+ * total). */
+static void view_identity(struct report *r, bool premerge)
 {
     const struct profile *p = r->prof;
     struct graph_input *in = &r->in;
@@ -438,20 +443,36 @@ static void view_identity(struct report *r)
         }
         off += l->nlines;
     }
-    in->nsamples = p->nsamples;
     in->nstacks = p->nstacks;
     in->samples = arena_alloc(r->a, (p->nsamples + 1) * sizeof(struct view_sample));
     in->has_mean = r->cfg->mean;
+    uint32_t *slot = NULL;
+    if (premerge && p->nstacks) {
+        slot = arena_alloc(r->a, p->nstacks * sizeof(uint32_t));
+        memset(slot, 0xff, p->nstacks * sizeof(uint32_t));
+    }
+    size_t n = 0;
     for (size_t i = 0; i < p->nsamples; i++) {
         const struct prof_sample *s = &p->samples[i];
-        struct view_sample *vs = &in->samples[i];
+        int64_t value = s->values[r->sample_index], div = r->cfg->mean ? s->values[0] : 0;
+        if (slot && s->stack < p->nstacks && value > 0 && div >= 0 && !(s->nlabels && sample_is_diff_base(s))) {
+            uint32_t k = slot[s->stack];
+            if (k != PROF_NONE) {
+                in->samples[k].value += value;
+                in->samples[k].div += div;
+                continue;
+            }
+            slot[s->stack] = (uint32_t)n;
+        }
+        struct view_sample *vs = &in->samples[n++];
         vs->src = s;
         vs->locs = s->locs;
         vs->nlocs = s->nlocs;
         vs->stack = s->stack;
-        vs->value = s->values[r->sample_index];
-        vs->div = r->cfg->mean ? s->values[0] : 0;
+        vs->value = value;
+        vs->div = div;
     }
+    in->nsamples = n;
 }
 
 bool sample_is_diff_base(const struct prof_sample *s)
@@ -566,7 +587,10 @@ static enum granularity parse_gran(const char *s)
  * equal stacks summed for the reports that ignore labels. */
 static int make_view(struct report *r, bool aggregate, struct prof_err *err)
 {
-    view_identity(r);
+    const struct prof_config *c = r->cfg;
+    bool labels = c->tagfocus[0] || c->tagignore[0] || c->tagshow[0] || c->taghide[0] || c->tagroot[0] ||
+                  c->tagleaf[0];
+    view_identity(r, aggregate && !labels);
     if (filter_prepare(r, err))
         return -1;
     if (r->cfg->relative_percentages && filter_apply(r, err))
