@@ -515,27 +515,13 @@ static void add_filter(struct report *r, const char *name, const char *value)
     r->filters = nv;
 }
 
-static int cmp_root_first(const void *pa, const void *pb)
-{
-    const struct view_sample *a = pa, *b = pb;
-    uint32_t i = a->nlocs, j = b->nlocs;
-    while (i > 0 && j > 0) {
-        uint32_t x = a->locs[--i], y = b->locs[--j];
-        if (x != y)
-            return x < y ? -1 : 1;
-    }
-    if (i != j)
-        return i < j ? -1 : 1;
-    /* Equal stacks (distinct sign classes): keep a fixed order. */
-    return a->value < b->value ? -1 : a->value > b->value ? 1 : 0;
-}
-
 /*
  * Reports that ignore labels see one sample per distinct stack: the values of
  * samples with equal stacks are summed, so the graph walks each stack once.
  * Only samples with value > 0 and divisor >= 0 are combined, so a sum is never
  * zero where its parts were not (pprof walks every non-zero sample, and
  * opposite values of one stack must still leave their zero-weight edges).
+ * Stacks keep the order of their first sample, the order pprof walks them in.
  */
 static void aggregate_stacks(struct report *r)
 {
@@ -565,10 +551,6 @@ static void aggregate_stacks(struct report *r)
             out[k].div += s.div;
         }
     }
-    /* Root-first lexicographic order puts stacks with common callers next to
-     * each other, so the graph walk finds most edges in its one-entry
-     * per-caller cache instead of the edge map. */
-    qsort(out, n, sizeof(*out), cmp_root_first);
     in->samples = out;
     in->nsamples = n;
 }
