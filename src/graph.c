@@ -166,14 +166,8 @@ static uint32_t find_or_insert(struct graph *g, struct node_table *t, size_t *ca
             return t->slots[j] - 1;
         j = (j + 1) & (t->cap - 1);
     }
-    if (g->nnodes == *capnodes) {
-        size_t nc = *capnodes ? *capnodes * 2 : 256;
-        struct graph_node *nn = arena_alloc(g->arena, nc * sizeof(*nn));
-        if (g->nnodes)
-            memcpy(nn, g->nodes, g->nnodes * sizeof(*nn));
-        g->nodes = nn;
-        *capnodes = nc;
-    }
+    if (g->nnodes == *capnodes) /* on the heap while growing: see graph_init */
+        xgrow(&g->nodes, capnodes, g->nnodes + 1, sizeof(*g->nodes));
     uint32_t idx = (uint32_t)g->nnodes++;
     struct graph_node *n = &g->nodes[idx];
     memset(n, 0, sizeof(*n));
@@ -281,15 +275,15 @@ static bool same_tag_keys(const struct graph_tagdata *td, uint32_t a, const uint
 /* Merge samples with equal stacks and tag keys.  Like report.c's stack
  * aggregation, only samples with value > 0 and divisor >= 0 are combined, so
  * no sum becomes zero where its parts were not. */
-static void tagdata_merge(struct graph *g, const struct graph_input *in, struct graph_tagdata *td)
+static void tagdata_merge(struct graph *g, const struct graph_input *in, struct graph_tagdata *td, bool own_input)
 {
     struct arena *a = g->arena;
     size_t ns = in->nsamples;
+    /* In place (an entry is only written at or before its own index): the
+     * tag keys are the graph's own; the samples too when the input is the
+     * graph's to rewrite (o->own_input). */
     uint32_t *ls = td->labelset, *nf = td->num_first, *nc = td->num_count;
-    struct view_sample *out = arena_alloc(a, (ns + 1) * sizeof(*out));
-    td->labelset = arena_alloc(a, (ns + 1) * sizeof(uint32_t));
-    td->num_first = arena_alloc(a, (ns + 1) * sizeof(uint32_t));
-    td->num_count = arena_alloc(a, (ns + 1) * sizeof(uint32_t));
+    struct view_sample *out = own_input ? in->samples : arena_alloc(a, (ns + 1) * sizeof(*out));
     struct u64map seen;
     u64map_init(&seen, ns < 1024 ? 1024 : ns);
     size_t n = 0;
@@ -377,7 +371,9 @@ static void tagdata_init(struct graph *g, const struct graph_input *in, const st
     size_t capcombo = 0, capnums = 0, nnums = 0;
     const char **strs = NULL;
     size_t capstrs = 0;
-    struct strbuf sb = STRBUF_INIT;
+    size_t *kvoff = NULL, capkv = 0;
+    struct tag_num *nums = NULL; /* on the heap while growing */
+    struct strbuf sb = STRBUF_INIT, kv = STRBUF_INIT;
     for (size_t si = 0; si < ns; si++) {
         const struct view_sample *vs = &in->samples[si];
         const struct prof_label *labels = vs->labels;
@@ -390,13 +386,19 @@ static void tagdata_init(struct graph *g, const struct graph_input *in, const st
             continue;
         /* string labels, sorted "k:v" joined by the two characters \n */
         size_t nstr = 0;
+        strbuf_reset(&kv);
         for (uint32_t k = 0; k < nlabels; k++) {
             const struct prof_label *l = &labels[k];
             if (!l->str || strcmp(l->key, "pprof::base") == 0)
                 continue;
-            xgrow(&strs, &capstrs, nstr + 1, sizeof(char *));
-            strs[nstr++] = arena_printf(a, "%s:%s", l->key, l->str);
+            xgrow(&kvoff, &capkv, nstr + 1, sizeof(size_t));
+            kvoff[nstr++] = kv.len;
+            strbuf_addf(&kv, "%s:%s", l->key, l->str);
+            strbuf_addc(&kv, 0);
         }
+        xgrow(&strs, &capstrs, nstr + 1, sizeof(char *));
+        for (size_t k = 0; k < nstr; k++)
+            strs[k] = kv.buf + kvoff[k];
         uint32_t ls = 0;
         if (nstr) {
             qsort(strs, nstr, sizeof(char *), cmp_cstr);
@@ -435,26 +437,25 @@ static void tagdata_init(struct graph *g, const struct graph_input *in, const st
                 td->combo_name[td->ncombos] = name;
                 td->ncombos++;
             }
-            if (nnums == capnums) {
-                size_t nc = capnums ? capnums * 2 : 256;
-                struct tag_num *nn = arena_alloc(a, nc * sizeof(*nn));
-                if (nnums)
-                    memcpy(nn, td->nums, nnums * sizeof(*nn));
-                td->nums = nn;
-                capnums = nc;
-            }
-            td->nums[nnums].combo = *c;
-            td->nums[nnums].value = l->num;
+            xgrow(&nums, &capnums, nnums + 1, sizeof(*nums));
+            nums[nnums].combo = *c;
+            nums[nnums].value = l->num;
             nnums++;
         }
         td->num_count[si] = (uint32_t)nnums - td->num_first[si];
     }
+    td->nums = arena_alloc(a, (nnums + 1) * sizeof(*td->nums));
+    if (nnums)
+        memcpy(td->nums, nums, nnums * sizeof(*nums));
+    free(nums);
     free(strs);
+    free(kvoff);
     strbuf_release(&sb);
+    strbuf_release(&kv);
     u64map_release(&combos);
     u64map_release(&td->labelsets.map);
     u64map_release(&td->names.map);
-    tagdata_merge(g, in, td);
+    tagdata_merge(g, in, td, o->own_input);
 }
 
 const char *graph_labelset_name(const struct graph *g, uint32_t labelset)
@@ -644,6 +645,13 @@ void graph_init(struct graph *g, struct arena *a, const struct graph_input *in, 
     }
     free(t.slots);
     free(t.hashes);
+    /* The nodes grew on the heap (no abandoned copies in the arena); they
+     * live in the arena from here on. */
+    struct graph_node *nodes = arena_alloc(a, (g->nnodes + 1) * sizeof(*nodes));
+    if (g->nnodes)
+        memcpy(nodes, g->nodes, g->nnodes * sizeof(*nodes));
+    free(g->nodes);
+    g->nodes = nodes;
     g->ninfo = g->nnodes;
     if (o->tags)
         tagdata_init(g, in, o);

@@ -343,6 +343,8 @@ int report_dot(struct report *r, struct prof_err *err)
     r->gopt.tags = true;
     r->gopt.call_tree = r->cfg->call_tree;
     r->gopt.tag_unit = unit_option;
+    /* A view of its own (not the shell's cached one) is this report's to merge. */
+    r->gopt.own_input = r->cache == NULL;
     struct graph g;
     struct trim_result tr;
     report_graph(r, &g, &tr);

@@ -88,6 +88,8 @@ struct graph_options {
     bool tags;               /* collect label and `bytes` numeric tags per node (nodelets) */
     bool call_tree;          /* build pprof's call tree (newTree) instead of a graph */
     const char *tag_unit;    /* borrowed: the -unit option, formats numeric tag names; NULL = "minimum" */
+    bool own_input;          /* with tags: the input's samples are the graph's to merge in place (the
+                              * caller reads them no more) */
 };
 
 struct graph_edge {
