@@ -184,14 +184,14 @@ static double tag_distance(const struct dtag *t, const struct dtag *u)
 }
 
 /* collapsedTags: at most `count` tags, more values bucketed around the heaviest. */
-static size_t collapse_tags(struct arena *a, struct dtag *ts, size_t n, size_t count, bool flat, struct dtag *out)
+static size_t collapse_tags(struct arena *a, struct dtag *ts, size_t n, size_t count, bool flat, struct dtag *out,
+                            size_t *group)
 {
     sort_tags(ts, n, flat);
     if (n <= count) {
         memcpy(out, ts, n * sizeof(*ts));
         return n;
     }
-    size_t *group = arena_alloc(a, n * sizeof(size_t));
     for (size_t i = 0; i < count; i++)
         group[i] = i;
     for (size_t i = count; i < n; i++) {
@@ -248,17 +248,18 @@ static size_t collapse_tags(struct arena *a, struct dtag *ts, size_t n, size_t c
     return count;
 }
 
-/* Work arrays for add_nodelets, each as long as the most tags a node has:
- * allocated once per graph, not once per node (a node can have a tag per
- * distinct label set of the profile). */
+/* Work arrays for add_nodelets, each as long as the most numeric tags a node
+ * has: allocated once per graph, not once per node. */
 struct nodelet_work {
-    struct dtag *sorted, *nums, *collapsed;
+    struct dtag *nums, *collapsed;
+    size_t *group;
 };
 
 static void numeric_nodelets(struct report *r, struct dtag *nts, size_t n, bool flat, const char *source,
-                             struct dtag *c)
+                             const struct nodelet_work *work)
 {
-    size_t nc = collapse_tags(r->a, nts, n, MAX_NODELETS, flat, c);
+    struct dtag *c = work->collapsed;
+    size_t nc = collapse_tags(r->a, nts, n, MAX_NODELETS, flat, c, work->group);
     for (size_t j = 0; j < nc; j++) {
         const struct dtag *t = &c[j];
         int64_t w = dcum(t);
@@ -295,16 +296,28 @@ static bool add_nodelets(struct report *r, struct graph *g, const struct graph_n
 {
     size_t before = r->out->len;
     bool flat = n->nout > 0;
-    struct dtag *sorted = work->sorted;
+    /* The first MAX_NODELETS label tags in SortTags order (a node can have a
+     * label tag per label set of the profile: select, do not sort them all). */
+    struct dtag sorted[MAX_NODELETS];
     size_t nts = 0;
+    sort_flat = flat;
     for (uint32_t k = 0; k < n->ntags; k++) {
         const struct graph_tag *t = &g->tags[n->tags[k]];
-        if (!t->removed && !t->numeric)
-            to_dtag(&sorted[nts++], t);
+        if (t->removed || t->numeric)
+            continue;
+        struct dtag d;
+        to_dtag(&d, t);
+        size_t i = nts;
+        if (nts < MAX_NODELETS)
+            nts++;
+        else if (dtag_cmp(&d, &sorted[MAX_NODELETS - 1]) < 0)
+            i = MAX_NODELETS - 1;
+        else
+            continue;
+        for (; i > 0 && dtag_cmp(&d, &sorted[i - 1]) < 0; i--)
+            sorted[i] = sorted[i - 1];
+        sorted[i] = d;
     }
-    sort_tags(sorted, nts, flat);
-    if (nts > MAX_NODELETS)
-        nts = MAX_NODELETS;
     struct dtag *nums = work->nums;
     for (size_t i = 0; i < nts; i++) {
         const struct dtag *t = &sorted[i];
@@ -323,7 +336,7 @@ static bool add_nodelets(struct report *r, struct graph *g, const struct graph_n
                 to_dtag(&nums[total++], gt);
         }
         if (total)
-            numeric_nodelets(r, nums, total, flat, arena_printf(r->a, "N%zu_%zu", id, i), work->collapsed);
+            numeric_nodelets(r, nums, total, flat, arena_printf(r->a, "N%zu_%zu", id, i), work);
     }
     size_t total = 0;
     for (uint32_t k = 0; k < n->ntags; k++) {
@@ -332,7 +345,7 @@ static bool add_nodelets(struct report *r, struct graph *g, const struct graph_n
             to_dtag(&nums[total++], gt);
     }
     if (total)
-        numeric_nodelets(r, nums, total, flat, arena_printf(r->a, "N%zu", id), work->collapsed);
+        numeric_nodelets(r, nums, total, flat, arena_printf(r->a, "N%zu", id), work);
     return r->out->len != before;
 }
 
@@ -402,14 +415,19 @@ int report_dot(struct report *r, struct prof_err *err)
     nedges = 0;
     struct strbuf label = STRBUF_INIT;
     char pct[64];
-    size_t maxtags = 0;
-    for (size_t i = 0; i < g.norder; i++)
-        if (g.nodes[g.order[i]].ntags > maxtags)
-            maxtags = g.nodes[g.order[i]].ntags;
+    size_t maxnum = 0;
+    for (size_t i = 0; i < g.norder; i++) {
+        const struct graph_node *n = &g.nodes[g.order[i]];
+        size_t num = 0;
+        for (uint32_t k = 0; k < n->ntags; k++)
+            num += g.tags[n->tags[k]].numeric;
+        if (num > maxnum)
+            maxnum = num;
+    }
     struct nodelet_work work = {
-        arena_alloc(r->a, (maxtags + 1) * sizeof(struct dtag)),
-        arena_alloc(r->a, (maxtags + 1) * sizeof(struct dtag)),
-        arena_alloc(r->a, (maxtags + 1) * sizeof(struct dtag)),
+        arena_alloc(r->a, (maxnum + 1) * sizeof(struct dtag)),
+        arena_alloc(r->a, (maxnum + 1) * sizeof(struct dtag)),
+        arena_alloc(r->a, (maxnum + 1) * sizeof(size_t)),
     };
     for (size_t i = 0; i < g.norder; i++) {
         uint32_t ni = g.order[i];
