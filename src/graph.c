@@ -465,6 +465,14 @@ const char *graph_labelset_name(const struct graph *g, uint32_t labelset)
     return g->td->labelsets.strs[labelset];
 }
 
+const char *graph_tag_name(const struct graph *g, const struct graph_tag *t)
+{
+    const struct graph_tagdata *td = g->td;
+    return t->numeric ? td->names.strs[td->combo_name[t->combo]] : td->labelsets.strs[t->labelset];
+}
+
+const char *graph_tag_unit(const struct graph *g, const struct graph_tag *t) { return t->numeric ? g->td->unit : ""; }
+
 static struct graph_tag *tag_get(struct graph *g, uint32_t node, uint32_t key, bool *created)
 {
     bool ins;
@@ -487,11 +495,8 @@ static void add_tags(struct graph *g, uint32_t ni, size_t si, int64_t w, int64_t
     uint32_t ls = td->labelset[si];
     if (ls) {
         struct graph_tag *t = tag_get(g, ni, ls, &created);
-        if (created) {
-            t->name = td->labelsets.strs[ls];
-            t->unit = "";
+        if (created)
             t->labelset = ls;
-        }
         if (flat) {
             t->flat += w;
             t->flat_div += dw;
@@ -504,8 +509,7 @@ static void add_tags(struct graph *g, uint32_t ni, size_t si, int64_t w, int64_t
         const struct tag_num *tn = &td->nums[td->num_first[si] + k];
         struct graph_tag *t = tag_get(g, ni, TAG_NUMERIC | tn->combo, &created);
         if (created) {
-            t->name = td->names.strs[td->combo_name[tn->combo]];
-            t->unit = td->unit;
+            t->combo = tn->combo;
             t->value = tn->value;
             t->labelset = td->combo_labelset[tn->combo];
             t->numeric = true;

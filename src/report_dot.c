@@ -278,10 +278,10 @@ static void numeric_nodelets(struct report *r, struct dtag *nts, size_t n, bool 
     }
 }
 
-static void to_dtag(struct dtag *d, const struct graph_tag *t)
+static void to_dtag(struct dtag *d, const struct graph *g, const struct graph_tag *t)
 {
-    d->name = t->name;
-    d->unit = t->unit;
+    d->name = graph_tag_name(g, t);
+    d->unit = graph_tag_unit(g, t);
     d->labelset = t->labelset;
     d->value = t->value;
     d->flat = t->flat;
@@ -306,7 +306,7 @@ static bool add_nodelets(struct report *r, struct graph *g, const struct graph_n
         if (t->removed || t->numeric)
             continue;
         struct dtag d;
-        to_dtag(&d, t);
+        to_dtag(&d, g, t);
         size_t i = nts;
         if (nts < MAX_NODELETS)
             nts++;
@@ -333,7 +333,7 @@ static bool add_nodelets(struct report *r, struct graph *g, const struct graph_n
         for (uint32_t k = 0; k < n->ntags; k++) {
             const struct graph_tag *gt = &g->tags[n->tags[k]];
             if (!gt->removed && gt->numeric && gt->labelset == t->labelset)
-                to_dtag(&nums[total++], gt);
+                to_dtag(&nums[total++], g, gt);
         }
         if (total)
             numeric_nodelets(r, nums, total, flat, arena_printf(r->a, "N%zu_%zu", id, i), work);
@@ -342,7 +342,7 @@ static bool add_nodelets(struct report *r, struct graph *g, const struct graph_n
     for (uint32_t k = 0; k < n->ntags; k++) {
         const struct graph_tag *gt = &g->tags[n->tags[k]];
         if (!gt->removed && gt->numeric && gt->labelset == 0)
-            to_dtag(&nums[total++], gt);
+            to_dtag(&nums[total++], g, gt);
     }
     if (total)
         numeric_nodelets(r, nums, total, flat, arena_printf(r->a, "N%zu", id), work);

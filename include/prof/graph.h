@@ -101,18 +101,24 @@ struct graph_edge {
     uint32_t stamp;    /* last sample that added to it */
 };
 
+struct graph;
 /** A node's tag (pprof's Tag): a label tag is a sample's string labels joined
  *  ("k:v" sorted, separated by the two characters \n); a numeric tag is one
  *  `bytes` label value, keyed by the joined labels of its sample (labelset). */
 struct graph_tag {
-    const char *name;  /* label tag: the joined labels; numeric: the formatted value */
-    const char *unit;  /* numeric tags: the value's unit; "" for label tags */
     int64_t value;     /* numeric tags: the first value seen with this name */
+    int64_t flat, flat_div, cum, cum_div;
     uint32_t labelset; /* id of the joined labels (0 = none), graph_labelset_name() */
+    uint32_t combo;    /* numeric tags: id of (labelset, formatted value) */
     bool numeric;
     bool removed;      /* trimmed by graph_trim_tags */
-    int64_t flat, flat_div, cum, cum_div;
 };
+/* (Names and units are looked up, not stored: a node can have a tag per
+ * label set of the profile, and -dot holds them all at once.) */
+/** A tag's name: the joined labels of a label tag, the formatted value of a numeric one. */
+const char *graph_tag_name(const struct graph *g, const struct graph_tag *t);
+/** A numeric tag's unit; "" for a label tag. */
+const char *graph_tag_unit(const struct graph *g, const struct graph_tag *t);
 
 static inline int64_t tag_flat(const struct graph_tag *t) { return t->flat_div ? div64(t->flat, t->flat_div) : t->flat; }
 static inline int64_t tag_cum(const struct graph_tag *t) { return t->cum_div ? div64(t->cum, t->cum_div) : t->cum; }
