@@ -22,6 +22,7 @@ void arena_init(struct arena *a, size_t block_size)
     a->block_size = block_size ? block_size : 64 * 1024;
     a->used = 0;
     a->spare = NULL;
+    a->small_pages = false;
 }
 
 void mem_advise_huge(void *p, size_t n)
@@ -56,10 +57,11 @@ static struct arena_block *take_spare(struct arena *a, size_t size)
     return b;
 }
 
-static struct arena_block *new_block(size_t size)
+static struct arena_block *new_block(const struct arena *a, size_t size)
 {
     struct arena_block *b = xmalloc(sizeof(*b) + size);
-    mem_advise_huge(b, sizeof(*b) + size);
+    if (!a->small_pages)
+        mem_advise_huge(b, sizeof(*b) + size);
     b->next = NULL;
     b->size = size;
     b->off = 0;
@@ -78,7 +80,7 @@ void *arena_alloc(struct arena *a, size_t n)
              * current one so the current block's free space is not wasted. */
             struct arena_block *big = take_spare(a, n);
             if (!big)
-                big = new_block(n);
+                big = new_block(a, n);
             big->off = n;
             if (b) {
                 big->next = b->next;
@@ -91,7 +93,7 @@ void *arena_alloc(struct arena *a, size_t n)
         }
         b = take_spare(a, a->block_size);
         if (!b)
-            b = new_block(a->block_size);
+            b = new_block(a, a->block_size);
         b->next = a->head;
         a->head = b;
         /* Grow block size geometrically up to 8 MiB, so huge profiles need few blocks. */

@@ -346,6 +346,11 @@ int prof_cli_main(int argc, char **argv)
 
     struct arena scratch;
     arena_init(&scratch, 1 << 20);
+    /* Huge pages pay for the profile's arena (big, filled at once, kept to
+     * the end); a report's blocks are partly used and freed soon: ordinary
+     * pages keep -dot on the 200k bench profile at 78-79 MB peak instead of
+     * 82-85 MB, at the same speed. */
+    scratch.small_pages = true;
     struct strbuf sb = STRBUF_INIT;
     if (report_run(p, &cfg, cmdname, cmdarg, &sb, &scratch, NULL, &err)) {
         fprintf(stderr, "prof: %s\n", err.msg);

@@ -8,6 +8,7 @@
 #ifndef PROF_ARENA_H
 #define PROF_ARENA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct arena_block;
@@ -17,9 +18,10 @@ struct arena {
     size_t block_size;        /* bytes: size of ordinary blocks */
     size_t used;              /* bytes: total handed out, for statistics */
     struct arena_block *spare; /* owned: blocks kept by arena_reset() for reuse */
+    bool small_pages;          /* no transparent huge pages for its big blocks (mem_advise_huge) */
 };
 
-#define ARENA_INIT {NULL, 0, 0, NULL}
+#define ARENA_INIT {NULL, 0, 0, NULL, false}
 
 void arena_init(struct arena *a, size_t block_size);
 /** Memory for n bytes, aligned to 16, uninitialised.  Never NULL. */
