@@ -446,7 +446,7 @@ int report_list(struct report *r, struct prof_err *err)
 
     struct strbuf *o = r->out;
     strbuf_addf(o, "Total: %s\n", report_value(r, r->total));
-    for (size_t i = 0; i < n;) {
+    for (size_t i = 0; i < n && !prof_interrupted;) {
         const char *name = g.nodes[items[i].node].info.name;
         size_t j = i;
         while (j < n && strcmp(g.nodes[items[j].node].info.name, name) == 0)
@@ -1725,7 +1725,7 @@ int report_disasm(struct report *r, struct prof_err *err)
         goto out;
     }
     qsort(syms, nkept, sizeof(*syms), cmp_sym);
-    for (size_t i = 0; i < nkept; i++) {
+    for (size_t i = 0; i < nkept && !prof_interrupted; i++) {
         struct inst *insts;
         size_t ninsts;
         if (disassemble(r, &tools, syms[i].of->m->file, syms[i].start, syms[i].end, &insts, &ninsts, err))
@@ -2769,7 +2769,7 @@ int report_weblist(struct report *r, struct prof_err *err)
     struct wl_range *ranges = arena_alloc(a, (nobj + 1) * sizeof(*ranges));
     size_t nranges = 0;
     const uint64_t expand = 500;
-    for (size_t i = 0; i < nobj;) {
+    for (size_t i = 0; i < nobj && !prof_interrupted;) {
         uint64_t begin = objaddrs[i], end = objaddrs[i];
         int64_t sum = wl_flat_at(&w, begin);
         uint32_t ai;

@@ -129,6 +129,18 @@ static void check_cache(const struct profile *p)
         strbuf_release(&out);
         arena_reset(&a);
     }
+    /* Every report family stops: list, traces, raw. */
+    static const char *const cmds[][2] = {{"list", "main"}, {"traces", NULL}, {"raw", NULL}, {"tree", NULL}};
+    for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+        struct strbuf out = STRBUF_INIT;
+        prof_interrupted = 1;
+        int rc = report_run(p, &cfg, cmds[i][0], cmds[i][1], &out, &a, c, &err);
+        prof_interrupted = 0;
+        CHECK(rc == -1 && out.len == 0);
+        STR_EQ(err.msg, "interrupted");
+        strbuf_release(&out);
+        arena_reset(&a);
+    }
     size_t hits, misses;
     report_cache_stats(c, &hits, &misses);
     CHECK(misses >= 1); /* the interrupted report walked, and kept nothing */
