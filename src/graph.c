@@ -1119,6 +1119,35 @@ void graph_from_skeleton(struct graph *g, const struct graph *skel, struct arena
     g->memo = memo;
 }
 
+/* The graph's node list: the nodes with a value (g->order has room). */
+static void set_order(struct graph *g, bool drop_negative)
+{
+    g->norder = 0;
+    for (size_t i = 0; i < g->nnodes; i++) {
+        const struct graph_node *n = &g->nodes[i];
+        if (n->cum == 0 && n->flat == 0)
+            continue;
+        if (drop_negative && (n->flat < 0 || (n->flat == 0 && n->cum < 0)))
+            continue;
+        g->order[g->norder++] = (uint32_t)i;
+    }
+}
+
+/* The node values a build over kept would give, from the build over all
+ * nodes, without walking: a kept node's cum counts the samples it is in and
+ * its flat the samples whose leaf it is, whatever else is kept.  No edges. */
+static void restrict_values(struct graph *g, const bool *kept, bool drop_negative)
+{
+    for (size_t i = 0; i < g->nnodes; i++)
+        if (!kept[i]) {
+            struct graph_node *n = &g->nodes[i];
+            n->flat = n->flat_div = n->cum = n->cum_div = 0;
+        }
+    g->nedges = 0;
+    build_adjacency(g);
+    set_order(g, drop_negative);
+}
+
 static void build(struct graph *g, const struct graph_input *in, const bool *kept, bool drop_negative, bool edges,
                   int tags, const bool *mask)
 {
@@ -1147,14 +1176,7 @@ static void build(struct graph *g, const struct graph_input *in, const bool *kep
     if (g->td)
         build_tag_lists(g);
 
-    for (size_t i = 0; i < g->nnodes; i++) {
-        const struct graph_node *n = &g->nodes[i];
-        if (n->cum == 0 && n->flat == 0)
-            continue;
-        if (drop_negative && (n->flat < 0 || (n->flat == 0 && n->cum < 0)))
-            continue;
-        g->order[g->norder++] = (uint32_t)i;
-    }
+    set_order(g, drop_negative);
     if (memo && !prof_interrupted)
         memo_store(g, kept, drop_negative, edges);
 }
@@ -1944,7 +1966,16 @@ void graph_trimmed(struct graph *g, const struct graph_input *in, const struct g
             if (tree) {
                 graph_trim_tree(g, kept);
             } else {
-                build(g, in, kept, o->drop_negative, true, TAGS_NONE, NULL);
+                /* When a text report keeps fewer nodes than these, it builds
+                 * again over its first nodecount: this build's edges would
+                 * go unread, and its values are the first build's. */
+                bool rebuilt = false;
+                if (!t->visual && !g->td && t->nodecount > 0 && (size_t)t->nodecount < nkept) {
+                    restrict_values(g, kept, o->drop_negative);
+                    rebuilt = (size_t)t->nodecount < g->norder;
+                }
+                if (!rebuilt)
+                    build(g, in, kept, o->drop_negative, true, TAGS_NONE, NULL);
                 kept_now = kept;
             }
         }
