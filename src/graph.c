@@ -1119,11 +1119,11 @@ void graph_from_skeleton(struct graph *g, const struct graph *skel, struct arena
     g->memo = memo;
 }
 
-/* The graph's node list: the nodes with a value (g->order has room). */
-static void set_order(struct graph *g, bool drop_negative)
+/* The graph's node list: the nodes from first on with a value (g->order has room). */
+static void set_order(struct graph *g, size_t first, bool drop_negative)
 {
     g->norder = 0;
-    for (size_t i = 0; i < g->nnodes; i++) {
+    for (size_t i = first; i < g->nnodes; i++) {
         const struct graph_node *n = &g->nodes[i];
         if (n->cum == 0 && n->flat == 0)
             continue;
@@ -1145,7 +1145,7 @@ static void restrict_values(struct graph *g, const bool *kept, bool drop_negativ
         }
     g->nedges = 0;
     build_adjacency(g);
-    set_order(g, drop_negative);
+    set_order(g, 0, drop_negative);
 }
 
 static void build(struct graph *g, const struct graph_input *in, const bool *kept, bool drop_negative, bool edges,
@@ -1176,7 +1176,7 @@ static void build(struct graph *g, const struct graph_input *in, const bool *kep
     if (g->td)
         build_tag_lists(g);
 
-    set_order(g, drop_negative);
+    set_order(g, 0, drop_negative);
     if (memo && !prof_interrupted)
         memo_store(g, kept, drop_negative, edges);
 }
@@ -1295,15 +1295,7 @@ void graph_build_tree(struct graph *g, const struct graph_input *in, bool drop_n
         build_tag_lists(g);
 
     g->order = arena_alloc(g->arena, (g->nnodes + 1) * sizeof(uint32_t));
-    g->norder = 0;
-    for (size_t i = g->ninfo; i < g->nnodes; i++) {
-        const struct graph_node *n = &g->nodes[i];
-        if (n->cum == 0 && n->flat == 0)
-            continue;
-        if (drop_negative && (n->flat < 0 || (n->flat == 0 && n->cum < 0)))
-            continue;
-        g->order[g->norder++] = (uint32_t)i;
-    }
+    set_order(g, g->ninfo, drop_negative); /* the tree's nodes only */
 }
 
 void graph_trim_tree(struct graph *g, const bool *kept)
