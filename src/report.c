@@ -312,26 +312,14 @@ void report_cache_stats(const struct report_cache *c, size_t *hits, size_t *miss
     }
 }
 
-/* Settings that only change how a report is trimmed, sorted or printed, not
- * its view or graph (the graph memo is keyed by the kept nodes themselves). */
-static bool presentation_only(const char *name)
-{
-    static const char *const names[] = {"output", "unit",  "compact_labels", "intel_syntax", "divide_by", "sort",
-                                        "flat",   "cum",   "nodecount",      "nodefraction", "edgefraction",
-                                        "trim",   "notrim"};
-    for (size_t i = 0; i < PROF_ARRAY_LEN(names); i++)
-        if (strcmp(name, names[i]) == 0)
-            return true;
-    return false;
-}
-
-/* Every setting a view may depend on, as name=value lines. */
+/* Every setting a view may depend on, as name=value lines (not those that
+ * only change how it is shown: the graph memo is keyed by the kept nodes). */
 static void view_key(struct strbuf *k, const struct prof_config *cfg, bool aggregate)
 {
     strbuf_addf(k, "aggregate=%d\n", aggregate);
     for (size_t i = 0; i < prof_nopts; i++) {
         const struct prof_opt *o = &prof_opts[i];
-        if (presentation_only(o->name))
+        if (o->flags & OPTF_SHOWN)
             continue;
         const void *f = (const char *)cfg + o->offset;
         switch (o->type) {

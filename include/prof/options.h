@@ -63,6 +63,8 @@ enum {
     OPTF_FLAG = 2,    /* exists as a command-line flag */
     OPTF_CHOICE = 4,  /* one choice of a group (a bool flag on the command line) */
     OPTF_HIDDEN = 8,  /* not in usage (pprof lists it elsewhere) */
+    OPTF_SHOWN = 16,  /* changes only how a report is trimmed, sorted or printed, not which
+                       * samples and frames it reads (the shell's cache keys views on the others) */
 };
 
 struct prof_opt {
