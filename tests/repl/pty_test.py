@@ -237,16 +237,18 @@ def main():
             m = re.search(r"^  %s +=  *(\S+)" % name, text(s.command(b"o\r", "options")), re.M)
             return m.group(1) if m else None
 
+        def completes(keys, what, name, want):
+            """Send keys (ending in TAB, Enter); the option name must now be want."""
+            s.command(keys, what)
+            v = option(name)
+            check("%s completes to %s" % (what, want), v == want, repr(v))
+
         s.mark()
         s.send(b"sample_index=\t")
         out = listed("the sample types after sample_index=<TAB>", types, "sample_index=")
         check("sample_index=<TAB> lists the sample types", all(t in out for t in types), out[-600:])
-        s.command(b"alloc_s\t\r", "sample_index=alloc_s<TAB>")
-        v = option("sample_index")
-        check("sample_index=alloc_s<TAB> completes to alloc_space", v == "alloc_space", repr(v))
-        s.command(b"sample_index=inuse_o\t\r", "sample_index=inuse_o<TAB>")
-        v = option("sample_index")
-        check("sample_index=inuse_o<TAB> completes to inuse_objects", v == "inuse_objects", repr(v))
+        completes(b"alloc_s\t\r", "sample_index=alloc_s<TAB>", "sample_index", "alloc_space")
+        completes(b"sample_index=inuse_o\t\r", "sample_index=inuse_o<TAB>", "sample_index", "inuse_objects")
 
         # A sample type alone is a shortcut for sample_index=TYPE; it completes too.
         out = text(s.command(b"alloc_o\t\r", "alloc_o<TAB>"))
@@ -259,12 +261,8 @@ def main():
         units = ["minimum", "auto", "ns", "hrs", "kB", "MB", "kilobytes", "megabytes"]
         out = listed("the units after unit=<TAB>", units, "unit=")
         check("unit=<TAB> lists the units", all(u in out.split() for u in units), out[-600:])
-        s.command(b"kilo\t\r", "unit=kilo<TAB>")
-        v = option("unit")
-        check("unit=kilo<TAB> completes to kilobytes", v == "kilobytes", repr(v))
-        s.command(b"unit=M\t\r", "unit=M<TAB>")
-        v = option("unit")
-        check("unit=M<TAB> completes to MB", v == "MB", repr(v))
+        completes(b"kilo\t\r", "unit=kilo<TAB>", "unit", "kilobytes")
+        completes(b"unit=M\t\r", "unit=M<TAB>", "unit", "MB")
         out = text(s.command(b"top1\r", "top1 in MB"))
         check("the completed unit is used", re.search(r"Showing nodes accounting for [0-9.]+MB", out), out[-600:])
         s.mark()
