@@ -33,17 +33,9 @@ prof, srcdir = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 profile = os.path.join(srcdir, "testdata", "work.cpu.pb.gz")
 env = dict(os.environ, TERM="xterm", TZ="UTC", NO_COLOR="1")
 
-passed = failed = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok   " + name)
-    else:
-        failed += 1
-        print("FAIL " + name + ("\n     " + detail if detail else ""))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import checks  # noqa: E402
+from checks import check  # noqa: E402
 
 
 def on_tty(args, cwd, stdin_tty=True, timeout=120):
@@ -158,5 +150,4 @@ try:
 finally:
     shutil.rmtree(d, ignore_errors=True)
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+checks.finish()
